@@ -1,0 +1,272 @@
+package dev.gantry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.enqueue.EnqueueResult;
+import dev.gantry.enqueue.JobInserter;
+import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
+import dev.gantry.events.JobEvent;
+import dev.gantry.events.JobListener;
+import dev.gantry.events.Listeners;
+import dev.gantry.internal.Context;
+import dev.gantry.internal.Db;
+import dev.gantry.internal.Json;
+import dev.gantry.internal.Sql;
+import dev.gantry.job.CancelResult;
+import dev.gantry.job.CompletionWaiter;
+import dev.gantry.job.Job;
+import dev.gantry.job.JobAdmin;
+import dev.gantry.job.JobFilter;
+import dev.gantry.job.JobNotFoundException;
+import dev.gantry.job.JobPage;
+import dev.gantry.job.JobReader;
+import dev.gantry.job.JobTransitions;
+import dev.gantry.job.QueueCount;
+import dev.gantry.notify.Channels;
+import dev.gantry.notify.Notifier;
+import dev.gantry.schema.Migrator;
+import dev.gantry.worker.WorkerBuilder;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Gantry's entry point: enqueue jobs, read and manage them, and start worker nodes, all against
+ * one PostgreSQL {@link DataSource}.
+ *
+ * <pre>{@code
+ * Gantry gantry = Gantry.builder(dataSource).build();          // applies migrations
+ * gantry.enqueue("email.send", new Email("a@example.com"));
+ * Worker worker = gantry.worker()
+ *     .queue("default", 10)
+ *     .handler("email.send", Email.class, (email, ctx) -> mailer.send(email))
+ *     .start();
+ * }</pre>
+ *
+ * <p>Thread-safe; one instance per application and schema. {@link #close()} stops its
+ * notification listener (close workers first).
+ */
+public final class Gantry implements AutoCloseable {
+  private final Context ctx;
+  private final JobInserter inserter;
+  private final JobReader reader;
+  private final JobAdmin admin;
+  private final CompletionWaiter waiter;
+
+  private Gantry(Builder b) {
+    Db db = new Db(b.dataSource);
+    Sql sql = new Sql(b.schema);
+    Notifier notifier = new Notifier(b.dataSource, Channels.forSchema(b.schema));
+    JobTransitions transitions = new JobTransitions(sql);
+    this.ctx = new Context(db, sql, b.mapper, notifier, new Listeners(b.listeners), transitions);
+    this.inserter = new JobInserter(sql, b.mapper);
+    this.reader = new JobReader(db, sql, b.mapper);
+    this.admin = new JobAdmin(db, sql, transitions, reader);
+    this.waiter = new CompletionWaiter(db, sql, reader, notifier);
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** The full schema SQL, for teams that run migrations themselves ({@code migrate(false)}). */
+  public static String migrationScript(String schema) {
+    return new Migrator(schema).script();
+  }
+
+  // ---- enqueue ----
+
+  /** Enqueues a job with default options; see {@link #enqueue(String, Object, JobOptions)}. */
+  public EnqueueResult enqueue(String kind, Object args) {
+    return enqueue(kind, args, JobOptions.defaults());
+  }
+
+  /**
+   * Enqueues a job in its own transaction.
+   *
+   * @param args any Jackson-serialisable value (null for none); workers read it into their handler's type
+   * @return the new job's id, or, when an unfinished job holds the same unique key, that job's id
+   *     with {@code duplicate() == true}
+   * @throws IllegalArgumentException if the kind, options, args or metadata are invalid
+   * @throws GantryException if the database refuses or cannot be reached; no job was created
+   */
+  public EnqueueResult enqueue(String kind, Object args, JobOptions options) {
+    return enqueueAll(List.of(new JobRequest(kind, args, options))).get(0);
+  }
+
+  /**
+   * Enqueues a job on the caller's connection, inside the caller's transaction: the job exists
+   * if and only if the caller commits. Workers are woken at commit. The connection is not
+   * committed, rolled back or closed here.
+   *
+   * @throws SQLException if the insert fails; the caller's transaction is then aborted
+   */
+  public EnqueueResult enqueue(Connection transaction, String kind, Object args, JobOptions options) throws SQLException {
+    return enqueueAll(transaction, List.of(new JobRequest(kind, args, options))).get(0);
+  }
+
+  /**
+   * Enqueues many jobs in one statement and one round trip (thousands at a time), all or none.
+   *
+   * @return one result per request, in order
+   * @throws GantryException if the database refuses or cannot be reached; no job was created
+   */
+  public List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+    List<EnqueueResult> results = ctx.db().inTransaction("enqueueing " + requests.size() + " jobs",
+        c -> inserter.insert(c, requests));
+    fireEnqueued(requests, results);
+    return results;
+  }
+
+  /** As {@link #enqueueAll(List)}, inside the caller's transaction (see {@link #enqueue(Connection, String, Object, JobOptions)}). */
+  public List<EnqueueResult> enqueueAll(Connection transaction, List<JobRequest> requests) throws SQLException {
+    List<EnqueueResult> results = inserter.insert(transaction, requests);
+    fireEnqueued(requests, results);
+    return results;
+  }
+
+  private void fireEnqueued(List<JobRequest> requests, List<EnqueueResult> results) {
+    if (ctx.listeners().isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      JobRequest r = requests.get(i);
+      ctx.listeners().fire(new JobEvent.Enqueued(results.get(i).id(), r.options().queue(), r.kind(), results.get(i).duplicate()));
+    }
+  }
+
+  // ---- read ----
+
+  /** The job with this id, running or finished; empty if there is none (or it was pruned). */
+  public Optional<Job> job(UUID id) {
+    return reader.find(id);
+  }
+
+  /** A page of jobs, newest first, filtered by queue, kind, state and tag. */
+  public JobPage jobs(JobFilter filter) {
+    return reader.list(filter);
+  }
+
+  /** How many jobs each queue has in each state (finished counts drop as jobs are pruned). */
+  public List<QueueCount> queueCounts() {
+    return reader.counts();
+  }
+
+  /**
+   * Waits until the job finishes, woken by a notification rather than by polling.
+   *
+   * @return the finished job, or empty if it did not finish within the timeout
+   * @throws JobNotFoundException if there is no such job
+   */
+  public Optional<Job> awaitCompletion(UUID id, Duration timeout) throws InterruptedException {
+    ensureListening();
+    return waiter.await(id, timeout);
+  }
+
+  // ---- manage ----
+
+  /** Cancels a job; see {@link JobAdmin#cancel(UUID)}. */
+  public CancelResult cancel(UUID id) {
+    return admin.cancel(id);
+  }
+
+  /** Runs a finished or waiting job again; see {@link JobAdmin#retry(UUID)}. */
+  public void retry(UUID id) {
+    admin.retry(id);
+  }
+
+  /** Deletes a job that is not running; see {@link JobAdmin#delete(UUID)}. */
+  public void delete(UUID id) {
+    admin.delete(id);
+  }
+
+  // ---- work ----
+
+  /** Configures a worker node that runs jobs in this process; {@link WorkerBuilder#start()} starts it. */
+  public WorkerBuilder worker() {
+    ensureListening();
+    return new WorkerBuilder(ctx);
+  }
+
+  /** The schema this instance uses. */
+  public String schema() {
+    return ctx.sql().schema();
+  }
+
+  /** The JSON mapper used for args, metadata and results. */
+  public ObjectMapper mapper() {
+    return ctx.mapper();
+  }
+
+  private boolean listening;
+
+  private synchronized void ensureListening() {
+    if (!listening) {
+      ctx.notifier().start();
+      listening = true;
+    }
+  }
+
+  /** Stops the notification listener. Close workers first. */
+  @Override
+  public synchronized void close() {
+    if (listening) {
+      ctx.notifier().close();
+    }
+  }
+
+  /** Settings for a {@link Gantry} instance. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String schema = "gantry";
+    private boolean migrate = true;
+    private ObjectMapper mapper = Json.defaultMapper();
+    private final List<JobListener> listeners = new ArrayList<>();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The schema for Gantry's tables; default {@code gantry}. */
+    public Builder schema(String schema) {
+      this.schema = Sql.requireIdentifier(schema);
+      return this;
+    }
+
+    /** Whether {@link #build()} applies pending migrations; default true. */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /** The Jackson mapper for args, metadata and results; default one with Java time support. */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** Adds a lifecycle listener (metrics, logging); see {@link JobListener}. */
+    public Builder listener(JobListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Creates the instance, first applying pending migrations unless switched off.
+     *
+     * @throws GantryException if migrating fails (nothing of the failed migration is kept)
+     */
+    public Gantry build() {
+      if (migrate) {
+        new Migrator(schema).migrate(dataSource);
+      }
+      return new Gantry(this);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.gantry.enqueue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.internal.Json;
+import dev.gantry.internal.Sql;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Inserts jobs: any number in one statement and one round trip, on a connection the caller
+ * owns (so the jobs commit or roll back with the caller's transaction).
+ */
+public final class JobInserter {
+  private final Sql sql;
+  private final ObjectMapper mapper;
+
+  public JobInserter(Sql sql, ObjectMapper mapper) {
+    this.sql = sql;
+    this.mapper = mapper;
+  }
+
+  /**
+   * Inserts the requests on the given connection, without committing.
+   *
+   * @return one result per request, in the order given
+   * @throws IllegalArgumentException if a request's args or metadata cannot be serialised
+   * @throws SQLException if the database refuses the insert; nothing of this call is kept then
+   *     when the caller rolls back
+   */
+  public List<EnqueueResult> insert(Connection connection, List<JobRequest> requests) throws SQLException {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    // Within one call, later requests with an already-seen unique key are duplicates of the first.
+    Map<String, Integer> firstWithKey = new HashMap<>();
+    int[] sentIndex = new int[requests.size()];
+    List<JobRequest> sent = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      String key = requests.get(i).options().uniqueKey();
+      Integer first = key == null ? null : firstWithKey.putIfAbsent(key, i);
+      if (first != null) {
+        sentIndex[i] = -1 - first;
+      } else {
+        sentIndex[i] = sent.size();
+        sent.add(requests.get(i));
+      }
+    }
+
+    int n = sent.size();
+    String[] queues = new String[n];
+    String[] kinds = new String[n];
+    String[] args = new String[n];
+    Integer[] priorities = new Integer[n];
+    Integer[] maxAttempts = new Integer[n];
+    Long[] timeouts = new Long[n];
+    String[] uniqueKeys = new String[n];
+    String[] tags = new String[n];
+    String[] metadata = new String[n];
+    String[] runAt = new String[n];
+    Long[] delays = new Long[n];
+    for (int i = 0; i < n; i++) {
+      JobRequest r = sent.get(i);
+      JobOptions o = r.options();
+      queues[i] = o.queue();
+      kinds[i] = r.kind();
+      args[i] = Json.write(mapper, r.args() == null ? Map.of() : r.args(), "args of job kind " + r.kind());
+      priorities[i] = o.priority();
+      maxAttempts[i] = o.maxAttempts();
+      timeouts[i] = o.timeout() == null ? null : Math.max(1, o.timeout().toMillis());
+      uniqueKeys[i] = o.uniqueKey();
+      tags[i] = Json.write(mapper, o.tags(), "tags");
+      metadata[i] = Json.write(mapper, o.metadata(), "metadata of job kind " + r.kind());
+      runAt[i] = o.runAt() == null ? null : o.runAt().toString();
+      delays[i] = o.delay() == null ? 0L : o.delay().toMillis();
+    }
+
+    EnqueueResult[] sentResults = new EnqueueResult[n];
+    try (PreparedStatement ps = connection.prepareStatement(sql.get("insert"))) {
+      int p = 1;
+      ps.setArray(p++, array(connection, "text", queues));
+      ps.setArray(p++, array(connection, "text", kinds));
+      ps.setArray(p++, array(connection, "text", args));
+      ps.setArray(p++, array(connection, "int4", priorities));
+      ps.setArray(p++, array(connection, "int4", maxAttempts));
+      ps.setArray(p++, array(connection, "int8", timeouts));
+      ps.setArray(p++, array(connection, "text", uniqueKeys));
+      ps.setArray(p++, array(connection, "text", tags));
+      ps.setArray(p++, array(connection, "text", metadata));
+      ps.setArray(p++, array(connection, "text", runAt));
+      ps.setArray(p, array(connection, "int8", delays));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int ord = rs.getInt(1) - 1;
+          sentResults[ord] = new EnqueueResult(rs.getObject(2, UUID.class), rs.getBoolean(3));
+        }
+      }
+    }
+
+    List<EnqueueResult> results = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      int s = sentIndex[i];
+      if (s >= 0) {
+        if (sentResults[s] == null) {
+          throw new SQLException("insert returned no row for request " + i + "; the statement was rolled back");
+        }
+        results.add(sentResults[s]);
+      } else {
+        EnqueueResult first = results.get(-1 - s);
+        results.add(new EnqueueResult(first.id(), true));
+      }
+    }
+    return results;
+  }
+
+  private static Array array(Connection c, String type, Object[] values) throws SQLException {
+    return c.createArrayOf(type, values);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.gantry.notify;
+
+/**
+ * The NOTIFY channel names of one Gantry schema; the migrations' triggers and statements use the
+ * same names ({@code <schema>_wakeup}, {@code <schema>_control}, {@code <schema>_finished}).
+ */
+public record Channels(String wakeup, String control, String finished) {
+  public static Channels forSchema(String schema) {
+    return new Channels(schema + "_wakeup", schema + "_control", schema + "_finished");
+  }
+}

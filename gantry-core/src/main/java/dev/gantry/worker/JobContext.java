@@ -1,0 +1,40 @@
+package dev.gantry.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/** What a running handler knows about its job and can tell Gantry. */
+public interface JobContext {
+  UUID jobId();
+
+  String kind();
+
+  String queue();
+
+  /** This attempt's number: 1 for the first run. */
+  int attempt();
+
+  /** Attempts the job may use before it is dead. */
+  int maxAttempts();
+
+  /** The job's metadata as stored. */
+  JsonNode metadata();
+
+  /**
+   * Records progress (0 to 100) and a short message on the job, visible to readers at once.
+   * One database write per call: call it when something changed, not in a tight loop.
+   *
+   * @throws IllegalArgumentException if percent is outside 0..100
+   */
+  void progress(int percent, String message);
+
+  /**
+   * True once the job was cancelled, its lease was lost, or its timeout passed: stop work and
+   * return (the runtime also interrupts the handler's thread).
+   */
+  boolean isCancelled();
+
+  /** A logger named for the job's kind, for the handler's own messages. */
+  Logger logger();
+}

@@ -1,0 +1,207 @@
+package dev.gantry.worker;
+
+import dev.gantry.GantryException;
+import dev.gantry.internal.Db;
+import dev.gantry.internal.Sql;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims jobs of one queue for this node, as many as it has free slots (up to the batch size), in
+ * one statement. It claims when woken (a NOTIFY for its queue, or a freed slot after a full batch
+ * suggests more work is waiting) and otherwise every poll interval, as a fallback for lost or
+ * impossible notifications.
+ */
+final class JobFetcher {
+  private static final Logger log = LoggerFactory.getLogger(JobFetcher.class);
+
+  private final String queue;
+  private final String workerId;
+  private final Db db;
+  private final Sql sql;
+  private final Semaphore slots;
+  private final int batchSize;
+  private final Duration pollInterval;
+  private final Duration leaseDuration;
+  private final Consumer<ClaimedJob> dispatcher;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private boolean wakeRequested = true;
+  private boolean moreLikely;
+
+  JobFetcher(String queue, int concurrency, String workerId, Db db, Sql sql, int batchSize, Duration pollInterval,
+      Duration leaseDuration, Consumer<ClaimedJob> dispatcher) {
+    this.queue = queue;
+    this.workerId = workerId;
+    this.db = db;
+    this.sql = sql;
+    this.slots = new Semaphore(concurrency);
+    this.batchSize = batchSize;
+    this.pollInterval = pollInterval;
+    this.leaseDuration = leaseDuration;
+    this.dispatcher = dispatcher;
+    this.thread = Thread.ofPlatform().daemon().name("gantry-fetch-" + queue).unstarted(this::loop);
+  }
+
+  String queue() {
+    return queue;
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** New work may be waiting: claim as soon as a slot is free. */
+  void wake() {
+    lock.lock();
+    try {
+      wakeRequested = true;
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A job of this queue settled: its slot is free again. */
+  void release() {
+    slots.release();
+    lock.lock();
+    try {
+      if (moreLikely) {
+        wakeRequested = true;
+      }
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int busySlots(int concurrency) {
+    return concurrency - slots.availablePermits();
+  }
+
+  /** Stops claiming; jobs already claimed run on. */
+  void stop() {
+    running = false;
+    wake();
+  }
+
+  void join(Duration timeout) throws InterruptedException {
+    thread.join(timeout);
+  }
+
+  private void loop() {
+    long backoffMillis = 50;
+    while (running) {
+      try {
+        if (!awaitWork()) {
+          continue;
+        }
+        int want = Math.min(slots.availablePermits(), batchSize);
+        List<ClaimedJob> claimed = claim(want);
+        backoffMillis = 50;
+        for (ClaimedJob job : claimed) {
+          slots.acquireUninterruptibly();
+          dispatcher.accept(job);
+        }
+        lock.lock();
+        try {
+          moreLikely = claimed.size() == want;
+          if (moreLikely) {
+            wakeRequested = true;
+          }
+        } finally {
+          lock.unlock();
+        }
+      } catch (GantryException e) {
+        log.warn("Claiming jobs of queue {} failed ({}); retrying in {} ms", queue, e.getMessage(), backoffMillis);
+        pause(backoffMillis);
+        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Waits until a slot is free and there is a reason to claim; false if it should re-check running. */
+  private boolean awaitWork() throws InterruptedException {
+    long pollDeadline = System.nanoTime() + pollInterval.toNanos();
+    lock.lock();
+    try {
+      while (running) {
+        boolean slotFree = slots.availablePermits() > 0;
+        long untilPoll = pollDeadline - System.nanoTime();
+        if (slotFree && (wakeRequested || untilPoll <= 0)) {
+          wakeRequested = false;
+          return true;
+        }
+        if (slotFree) {
+          changed.awaitNanos(untilPoll);
+        } else {
+          changed.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<ClaimedJob> claim(int limit) {
+    return db.run("claiming jobs of queue " + queue, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.get("claim"))) {
+        ps.setString(1, queue);
+        ps.setInt(2, limit);
+        ps.setLong(3, leaseDuration.toMillis());
+        ps.setString(4, workerId);
+        List<ClaimedJob> jobs = new ArrayList<>(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int maxAttempts = rs.getInt("max_attempts");
+            Integer max = rs.wasNull() ? null : maxAttempts;
+            long timeout = rs.getLong("timeout_ms");
+            Long timeoutMillis = rs.wasNull() ? null : timeout;
+            jobs.add(new ClaimedJob(
+                rs.getObject("id", UUID.class),
+                rs.getString("queue"),
+                rs.getString("kind"),
+                rs.getString("args"),
+                rs.getString("metadata"),
+                rs.getInt("attempt"),
+                max,
+                timeoutMillis,
+                rs.getObject("lease_token", UUID.class),
+                rs.getBoolean("cancel_requested")));
+          }
+        }
+        return jobs;
+      }
+    });
+  }
+
+  private void pause(long millis) {
+    lock.lock();
+    try {
+      changed.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

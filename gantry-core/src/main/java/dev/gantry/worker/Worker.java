@@ -1,0 +1,359 @@
+package dev.gantry.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.GantryException;
+import dev.gantry.events.JobEvent;
+import dev.gantry.internal.Context;
+import dev.gantry.internal.Json;
+import dev.gantry.job.ErrorJson;
+import dev.gantry.job.Transition;
+import dev.gantry.job.Transition.Outcome;
+import dev.gantry.maintenance.LeaseRescuer;
+import dev.gantry.maintenance.Pruner;
+import dev.gantry.maintenance.Stager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker node: one {@link JobFetcher} per queue claims jobs, each attempt runs on its
+ * own virtual thread, the {@link JobCompleter} writes outcomes in batches, the
+ * {@link Heartbeater} keeps leases alive, and (unless switched off) the maintenance tasks stage
+ * due jobs, rescue expired leases and prune.
+ *
+ * <p>{@link #close()} shuts down gracefully: it stops claiming, lets running jobs finish within
+ * the shutdown timeout, gives the rest back at once (available again, no attempt used up), and
+ * writes every outcome before it returns.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final Context ctx;
+  private final WorkerSettings settings;
+  private final Map<String, Registration<?>> handlers;
+  private final Map<String, JobFetcher> fetchers = new ConcurrentHashMap<>();
+  private final Map<UUID, JobExecution> inFlight = new ConcurrentHashMap<>();
+  private final ExecutorService handlerThreads = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("gantry-job-", 0).factory());
+  private final ScheduledThreadPoolExecutor timers = newTimers();
+  private final JobCompleter completer;
+  private final Heartbeater heartbeater;
+  private final List<Runnable> unsubscribe = new ArrayList<>();
+  private volatile boolean closed;
+
+  Worker(Context ctx, WorkerSettings settings, Map<String, Registration<?>> handlers) {
+    this.ctx = ctx;
+    this.settings = settings;
+    this.handlers = handlers;
+    this.completer = new JobCompleter(ctx, settings.completeBatchSize(), settings.maxPendingCompletions(),
+        settings.completeFlushInterval(), this::written, this::rejected);
+    this.heartbeater = new Heartbeater(ctx.db(), ctx.sql(), settings.heartbeatInterval(), settings.leaseDuration(),
+        inFlight::values, this::leaseLost);
+    settings.queues().forEach((queue, concurrency) -> fetchers.put(queue, new JobFetcher(queue, concurrency,
+        settings.workerId(), ctx.db(), ctx.sql(), settings.fetchBatchSize(), settings.pollInterval(),
+        settings.leaseDuration(), this::dispatch)));
+  }
+
+  private static ScheduledThreadPoolExecutor newTimers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().daemon().name("gantry-timers").factory());
+    // Every attempt schedules its timeout; finished attempts must not leave theirs queued.
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
+  }
+
+  public String workerId() {
+    return settings.workerId();
+  }
+
+  /** Jobs this node holds now: running, or finished with their outcome not yet written. */
+  public int inFlightCount() {
+    return inFlight.size();
+  }
+
+  void start() {
+    unsubscribe.add(ctx.notifier().onWakeup(queue -> {
+      JobFetcher f = fetchers.get(queue);
+      if (f != null) {
+        f.wake();
+      }
+    }));
+    unsubscribe.add(ctx.notifier().onControl(this::control));
+    unsubscribe.add(ctx.notifier().onReconnect(() -> fetchers.values().forEach(JobFetcher::wake)));
+    completer.start();
+    heartbeater.start();
+    fetchers.values().forEach(JobFetcher::start);
+    if (settings.maintenance()) {
+      startMaintenance();
+    }
+    log.info("Gantry worker {} started on queues {}", settings.workerId(), settings.queues());
+  }
+
+  private void startMaintenance() {
+    Stager stager = new Stager(ctx.db(), ctx.sql(), 1_000);
+    LeaseRescuer rescuer = new LeaseRescuer(ctx.db(), ctx.sql(), ctx.transitions(), ctx.mapper(), ctx.listeners(),
+        kind -> retryPolicy(kind).maxAttempts(), 500);
+    Pruner pruner = new Pruner(ctx.db(), ctx.sql(), settings.retention(), 1_000, 10);
+    every(settings.stageInterval(), "staging due jobs", stager::run);
+    every(settings.rescueInterval(), "rescuing expired leases", rescuer::run);
+    every(settings.pruneInterval(), "pruning finished jobs", pruner::run);
+  }
+
+  private void every(Duration interval, String what, Runnable task) {
+    timers.scheduleWithFixedDelay(() -> {
+      if (closed) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (GantryException e) {
+        log.warn("Gantry maintenance ({}) failed: {}", what, e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("Gantry maintenance ({}) failed", what, e);
+      }
+    }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void control(String message) {
+    if (message.startsWith("cancel:")) {
+      try {
+        JobExecution e = inFlight.get(UUID.fromString(message.substring("cancel:".length())));
+        if (e != null) {
+          e.requestCancel();
+        }
+      } catch (IllegalArgumentException ignored) {
+        // not a job id: a message for some other version of Gantry; nothing of ours to cancel
+      }
+    }
+  }
+
+  private RetryPolicy retryPolicy(String kind) {
+    Registration<?> r = handlers.get(kind);
+    return r == null ? ExponentialBackoff.DEFAULT : r.options().retryPolicy();
+  }
+
+  private void dispatch(ClaimedJob job) {
+    int maxAttempts = job.maxAttempts() != null ? job.maxAttempts() : retryPolicy(job.kind()).maxAttempts();
+    JobExecution execution = new JobExecution(job, maxAttempts, Json.read(ctx.mapper(), job.metadataJson()),
+        this::writeProgress);
+    inFlight.put(job.id(), execution);
+    handlerThreads.execute(() -> run(execution));
+  }
+
+  private void run(JobExecution execution) {
+    ClaimedJob job = execution.job();
+    execution.bindThread(Thread.currentThread());
+    ctx.listeners().fire(new JobEvent.Started(job.id(), job.queue(), job.kind(), job.attempt()));
+    Registration<?> registration = handlers.get(job.kind());
+    Duration timeout = timeoutOf(job, registration);
+    ScheduledFuture<?> timer = timers.schedule(() -> {
+      if (!execution.isSettled()) {
+        execution.markTimedOut();
+        settle(execution, null, new JobTimeoutException(timeout));
+      }
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Object result = null;
+    Throwable failure = null;
+    try {
+      if (execution.cancelRequested()) {
+        failure = null; // cancelled before it started: settle below records it as cancelled
+      } else if (registration == null) {
+        failure = new IllegalStateException("no handler for kind '" + job.kind() + "' on worker " + settings.workerId());
+      } else {
+        result = invoke(registration, execution);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      timer.cancel(false);
+      Thread.interrupted(); // a late cancel or timeout interrupt must not leak into the next task
+    }
+    settle(execution, result, failure);
+  }
+
+  private <A> Object invoke(Registration<A> registration, JobExecution execution) throws Exception {
+    A args = ctx.mapper().readValue(execution.job().argsJson(), registration.argsType());
+    return registration.handler().handle(args, execution);
+  }
+
+  private Duration timeoutOf(ClaimedJob job, Registration<?> registration) {
+    if (job.timeoutMillis() != null) {
+      return Duration.ofMillis(job.timeoutMillis());
+    }
+    if (registration != null && registration.options().timeout() != null) {
+      return registration.options().timeout();
+    }
+    return settings.defaultTimeout();
+  }
+
+  /** Decides the attempt's outcome and hands it to the completer; only the first settle counts. */
+  private void settle(JobExecution execution, Object result, Throwable failure) {
+    if (!execution.settle()) {
+      return;
+    }
+    ClaimedJob job = execution.job();
+    Transition transition;
+    JobEvent event;
+    Duration runTime = Duration.ofNanos(System.nanoTime() - execution.startNanos());
+    if (execution.timedOut() && !(failure instanceof JobTimeoutException)) {
+      failure = new JobTimeoutException(timeoutOf(job, handlers.get(job.kind())));
+    }
+    String resultJson = null;
+    if (failure == null && !execution.cancelRequested()) {
+      try {
+        resultJson = result == null ? null : ctx.mapper().writeValueAsString(result);
+      } catch (JsonProcessingException e) {
+        failure = new IllegalStateException("the handler's result cannot be serialised to JSON: " + e.getOriginalMessage(), e);
+      }
+    }
+    if (execution.cancelRequested()) {
+      transition = transition(job, Outcome.CANCELLED, null, null, 0);
+      event = new JobEvent.Cancelled(job.id(), job.queue(), job.kind(), job.attempt());
+    } else if (failure == null) {
+      transition = transition(job, Outcome.COMPLETED, resultJson, null, 0);
+      event = new JobEvent.Completed(job.id(), job.queue(), job.kind(), job.attempt(), runTime);
+    } else if (failure instanceof SnoozeJob snooze) {
+      transition = transition(job, Outcome.SNOOZE, null, null, snooze.delay().toMillis());
+      event = new JobEvent.Snoozed(job.id(), job.queue(), job.kind(), snooze.delay());
+    } else if (failure instanceof CancelJob) {
+      transition = transition(job, Outcome.CANCELLED, null, error(job, failure), 0);
+      event = new JobEvent.Cancelled(job.id(), job.queue(), job.kind(), job.attempt());
+    } else if (failure instanceof PermanentFailure || job.attempt() >= execution.maxAttempts()) {
+      transition = transition(job, Outcome.DEAD, null, error(job, failure), 0);
+      event = new JobEvent.Dead(job.id(), job.queue(), job.kind(), job.attempt(), describe(failure));
+    } else {
+      Duration backoff = retryPolicy(job.kind()).backoff(job.attempt());
+      transition = transition(job, Outcome.RETRY, null, error(job, failure), backoff.toMillis());
+      event = new JobEvent.Failed(job.id(), job.queue(), job.kind(), job.attempt(), describe(failure), backoff);
+    }
+    if (failure != null && !(failure instanceof JobControl)) {
+      log.warn("Job {} ({}) attempt {} failed: {}", job.id(), job.kind(), job.attempt(), describe(failure));
+    }
+    releaseSlot(job);
+    completer.submit(new JobCompleter.Pending(execution, transition, event));
+  }
+
+  private static Transition transition(ClaimedJob job, Outcome outcome, String result, String error, long delayMillis) {
+    return new Transition(job.id(), job.leaseToken(), outcome, result, error, delayMillis);
+  }
+
+  private String error(ClaimedJob job, Throwable failure) {
+    return ErrorJson.of(ctx.mapper(), job.attempt(), failure);
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  private void releaseSlot(ClaimedJob job) {
+    JobFetcher f = fetchers.get(job.queue());
+    if (f != null) {
+      f.release();
+    }
+  }
+
+  private void written(JobCompleter.Pending p) {
+    inFlight.remove(p.transition().jobId(), p.execution());
+    ctx.listeners().fire(p.event());
+  }
+
+  private void rejected(JobCompleter.Pending p) {
+    inFlight.remove(p.transition().jobId(), p.execution());
+    ClaimedJob job = p.execution().job();
+    log.info("Job {} ({}) attempt {}: lease lost before its outcome was written; the newer attempt stands",
+        job.id(), job.kind(), job.attempt());
+    ctx.listeners().fire(new JobEvent.LeaseLost(job.id(), job.queue(), job.kind(), job.attempt()));
+  }
+
+  private void leaseLost(JobExecution execution) {
+    if (!execution.settle()) {
+      return; // already finished here; the completer learns the outcome's fate on its own
+    }
+    execution.markLeaseLost();
+    ClaimedJob job = execution.job();
+    inFlight.remove(job.id(), execution);
+    releaseSlot(job);
+    log.warn("Job {} ({}) attempt {}: lease lost while running; stopping it, another worker may run it",
+        job.id(), job.kind(), job.attempt());
+    ctx.listeners().fire(new JobEvent.LeaseLost(job.id(), job.queue(), job.kind(), job.attempt()));
+  }
+
+  private void writeProgress(JobExecution execution, int percent, String message) {
+    ClaimedJob job = execution.job();
+    ctx.db().run("recording progress of job " + job.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(ctx.sql().get("progress"))) {
+        ps.setInt(1, percent);
+        ps.setString(2, message);
+        ps.setObject(3, job.id());
+        ps.setObject(4, job.leaseToken());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * Stops this node gracefully: no new claims; running jobs get the shutdown timeout to finish;
+   * those still running then are interrupted and given back at once (available, no attempt used
+   * up) instead of waiting for their leases to expire; every outcome is written before this returns.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    unsubscribe.forEach(Runnable::run);
+    fetchers.values().forEach(JobFetcher::stop);
+    try {
+      for (JobFetcher f : fetchers.values()) {
+        f.join(Duration.ofSeconds(10));
+      }
+      long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+      while (hasUnsettled() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      for (JobExecution e : List.copyOf(inFlight.values())) {
+        if (e.settle()) {
+          ClaimedJob job = e.job();
+          e.interrupt();
+          releaseSlot(job);
+          completer.submit(new JobCompleter.Pending(e, transition(job, Outcome.SNOOZE, null, null, 0),
+              new JobEvent.Released(job.id(), job.queue(), job.kind())));
+        }
+      }
+      int unwritten = completer.stop(Duration.ofSeconds(10));
+      if (unwritten > 0) {
+        log.error("Gantry worker {} stopped with {} job outcomes unwritten (database unreachable); "
+            + "those jobs will be rescued when their leases expire", settings.workerId(), unwritten);
+      }
+      heartbeater.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      timers.shutdownNow();
+      handlerThreads.shutdownNow();
+    }
+    log.info("Gantry worker {} stopped", settings.workerId());
+  }
+
+  private boolean hasUnsettled() {
+    for (JobExecution e : inFlight.values()) {
+      if (!e.isSettled()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.gantry.worker;
+
+import dev.gantry.maintenance.Retention;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A worker node's settings; see {@link WorkerBuilder} for each one's meaning and default.
+ */
+record WorkerSettings(
+    String workerId,
+    Map<String, Integer> queues,
+    Duration leaseDuration,
+    Duration heartbeatInterval,
+    Duration pollInterval,
+    int fetchBatchSize,
+    int completeBatchSize,
+    Duration completeFlushInterval,
+    int maxPendingCompletions,
+    Duration defaultTimeout,
+    Duration shutdownTimeout,
+    boolean maintenance,
+    Duration stageInterval,
+    Duration rescueInterval,
+    Duration pruneInterval,
+    Retention retention) {}

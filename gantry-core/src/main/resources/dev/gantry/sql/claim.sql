@@ -1,0 +1,22 @@
+-- Claim up to N due jobs of one queue in one statement: SKIP LOCKED lets any number of workers
+-- claim side by side without waiting on each other. Each claim gets a fresh lease token and a
+-- lease that ends by the database clock.
+WITH picked AS (
+  SELECT id
+  FROM ${schema}.jobs
+  WHERE state = 'available' AND queue = ?
+  ORDER BY priority, scheduled_at, id
+  LIMIT ?
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE ${schema}.jobs j
+SET state = 'running',
+    attempt = j.attempt + 1,
+    attempted_at = now(),
+    lease_token = gen_random_uuid(),
+    lease_expires_at = now() + ? * interval '1 millisecond',
+    worker_id = ?
+FROM picked
+WHERE j.id = picked.id
+RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.lease_token,
+          j.cancel_requested_at IS NOT NULL AS cancel_requested

@@ -1,0 +1,28 @@
+-- Bulk insert: one row per array element, in one statement. Ids are generated here, by the
+-- database, so that their time order is the database's. Unique keys are de-duplicated by the
+-- caller within one call; a key that an unfinished job already holds returns that job's id
+-- (the no-op update lets RETURNING see it, and xmax <> 0 tells it was not inserted).
+WITH input AS MATERIALIZED (
+  SELECT ${schema}.uuid_v7() AS id, i.*
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::bigint[])
+       WITH ORDINALITY AS i(queue, kind, args, priority, max_attempts, timeout_ms, unique_key, tags, metadata,
+                            run_at, delay_ms, ord)
+),
+inserted AS (
+  INSERT INTO ${schema}.jobs AS j
+    (id, queue, kind, args, state, priority, max_attempts, timeout_ms, unique_key, tags, metadata, scheduled_at)
+  SELECT input.id, input.queue, input.kind, input.args::jsonb,
+         CASE WHEN due.at <= now() THEN 'available' ELSE 'scheduled' END,
+         input.priority, input.max_attempts, input.timeout_ms, input.unique_key,
+         ARRAY(SELECT jsonb_array_elements_text(input.tags::jsonb)), input.metadata::jsonb, due.at
+  FROM input
+  CROSS JOIN LATERAL (SELECT coalesce(input.run_at::timestamptz, now() + input.delay_ms * interval '1 millisecond') AS at) due
+  ORDER BY input.ord
+  ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET unique_key = excluded.unique_key
+  RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate
+)
+SELECT input.ord, inserted.id, inserted.duplicate
+FROM inserted
+JOIN input ON (NOT inserted.duplicate AND input.id = inserted.id)
+           OR (inserted.duplicate AND input.unique_key = inserted.unique_key)

@@ -1,0 +1,1 @@
+SELECT * FROM ${schema}.all_jobs WHERE id = ?

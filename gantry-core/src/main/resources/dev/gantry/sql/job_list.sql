@@ -1,0 +1,10 @@
+-- Newest first by id (ids are time-ordered), keyset-paginated; null parameters do not filter.
+SELECT *
+FROM ${schema}.all_jobs
+WHERE (?::text IS NULL OR queue = ?)
+  AND (?::text IS NULL OR kind = ?)
+  AND (?::text IS NULL OR state = ?)
+  AND (?::text IS NULL OR ? = ANY (tags))
+  AND (?::uuid IS NULL OR id < ?)
+ORDER BY id DESC
+LIMIT ?

@@ -1,0 +1,9 @@
+-- Ask the worker running a job to stop: the flag is seen by its next heartbeat, and the NOTIFY on
+-- the control channel reaches it at once on whichever node it runs.
+WITH flagged AS (
+  UPDATE ${schema}.jobs
+  SET cancel_requested_at = coalesce(cancel_requested_at, now())
+  WHERE id = ? AND state = 'running'
+  RETURNING id
+)
+SELECT f.id FROM flagged f CROSS JOIN LATERAL pg_notify('${schema}_control', 'cancel:' || f.id::text)

@@ -1,0 +1,58 @@
+-- Every way a claimed (or, with a null token, a not-yet-running) job leaves its current state,
+-- for many jobs in one statement:
+--   completed | dead | cancelled: the row moves from jobs to finished_jobs (one DELETE ... RETURNING
+--                                 feeding one INSERT), with its result or last error;
+--   retry | snooze:               the row goes back to scheduled/retryable/available; snooze does
+--                                 not use up an attempt.
+-- The guard on lease_token is what keeps a worker that lost its lease from touching the newer
+-- attempt: its rows simply do not match. Returns the ids that were changed.
+WITH input AS (
+  SELECT *
+  FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+       AS i(id, token, outcome, result, error, delay_ms)
+),
+finishing AS (
+  DELETE FROM ${schema}.jobs j
+  USING input i
+  WHERE j.id = i.id
+    AND i.outcome IN ('completed', 'dead', 'cancelled')
+    AND ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
+  RETURNING j.*, i.outcome, i.result, i.error
+),
+archived AS (
+  INSERT INTO ${schema}.finished_jobs
+    (id, queue, kind, args, state, priority, attempt, max_attempts, timeout_ms, unique_key, tags, metadata,
+     errors, progress_percent, progress_message, result, created_at, scheduled_at, attempted_at, worker_id, watched)
+  SELECT f.id, f.queue, f.kind, f.args, f.outcome, f.priority, f.attempt, f.max_attempts, f.timeout_ms, f.unique_key,
+         f.tags, f.metadata,
+         CASE WHEN f.error IS NULL THEN f.errors
+              ELSE f.errors || jsonb_build_array(f.error::jsonb || jsonb_build_object('at', now())) END,
+         f.progress_percent, f.progress_message, f.result::jsonb, f.created_at, f.scheduled_at, f.attempted_at,
+         f.worker_id, f.watched
+  FROM finishing f
+  RETURNING id
+),
+requeued AS (
+  UPDATE ${schema}.jobs j
+  SET state = CASE WHEN i.delay_ms <= 0 THEN 'available'
+                   WHEN i.outcome = 'retry' THEN 'retryable'
+                   ELSE 'scheduled' END,
+      scheduled_at = now() + i.delay_ms * interval '1 millisecond',
+      attempt = CASE WHEN i.outcome = 'snooze' THEN j.attempt - 1 ELSE j.attempt END,
+      errors = CASE WHEN i.error IS NULL THEN j.errors
+                    ELSE j.errors || jsonb_build_array(i.error::jsonb || jsonb_build_object('at', now())) END,
+      lease_token = NULL,
+      lease_expires_at = NULL
+  FROM input i
+  WHERE j.id = i.id
+    AND i.outcome IN ('retry', 'snooze')
+    AND j.state = 'running' AND j.lease_token = i.token
+  RETURNING j.id, j.queue, j.state
+)
+SELECT id FROM archived
+UNION ALL
+SELECT id FROM requeued
+UNION ALL
+-- Jobs put straight back to available wake that queue's idle workers.
+SELECT NULL::uuid FROM (SELECT DISTINCT queue FROM requeued WHERE state = 'available') q
+                  CROSS JOIN LATERAL pg_notify('${schema}_wakeup', q.queue)
