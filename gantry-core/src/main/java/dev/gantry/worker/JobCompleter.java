@@ -69,11 +69,14 @@ final class JobCompleter {
       while (pending.size() >= maxPending && running) {
         hasRoom.awaitUninterruptibly();
       }
-      if (pending.isEmpty()) {
+      boolean wasEmpty = pending.isEmpty();
+      if (wasEmpty) {
         oldestNanos = System.nanoTime();
       }
       pending.add(p);
-      if (pending.size() >= batchSize) {
+      // The flusher sleeps indefinitely while nothing is pending, and otherwise until the batch
+      // is full or the oldest outcome is due: wake it on either change.
+      if (wasEmpty || pending.size() >= batchSize) {
         hasWork.signal();
       }
     } finally {
