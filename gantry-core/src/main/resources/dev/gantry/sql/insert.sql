@@ -22,7 +22,12 @@ inserted AS (
   ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET unique_key = excluded.unique_key
   RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate
 )
-SELECT input.ord, inserted.id, inserted.duplicate
-FROM inserted
-JOIN input ON (NOT inserted.duplicate AND input.id = inserted.id)
-           OR (inserted.duplicate AND input.unique_key = inserted.unique_key)
+-- Map each returned row back to its request: inserted rows by id, duplicates by unique key
+-- (two equi-joins, so a bulk insert of 100,000 rows joins by hash, not row by row).
+SELECT input.ord, inserted.id, false
+FROM inserted JOIN input ON input.id = inserted.id
+WHERE NOT inserted.duplicate
+UNION ALL
+SELECT input.ord, inserted.id, true
+FROM inserted JOIN input ON input.unique_key = inserted.unique_key
+WHERE inserted.duplicate
