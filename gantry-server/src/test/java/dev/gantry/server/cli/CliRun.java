@@ -17,7 +17,7 @@ record CliRun(int exitCode, String out, String err) {
   static CliRun withEnvironment(Map<String, String> variables, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    // A working directory that does not exist: nothing may be written under the project by accident.
+    // A working directory outside the project, so that nothing is written into the worktree by accident.
     CliEnvironment environment = new CliEnvironment(variables, Path.of("/nonexistent-gantry-test-dir"));
     int exitCode = GantryCli.run(environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new CliRun(exitCode, out.toString(), err.toString());
