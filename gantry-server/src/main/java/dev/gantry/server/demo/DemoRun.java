@@ -66,9 +66,11 @@ public final class DemoRun {
       List<EnqueueResult> enqueued = enqueue(gantry, workload.requests());
       Duration enqueueTime = since(enqueueStart);
       say("Enqueued %d jobs in %d ms into schema %s: %d quick, %d that fail before succeeding, %d delayed by 2-3 s,"
-              + " 1 that snoozes, 2 that will end dead, 2 to cancel",
+              + " %d that snoozes, %d that will end dead, %d to cancel",
           enqueued.size(), enqueueTime.toMillis(), settings.schema(), workload.count(Role.QUICK),
-          workload.count(Role.FLAKY), workload.count(Role.DELAYED));
+          workload.count(Role.FLAKY), workload.count(Role.DELAYED), workload.count(Role.SNOOZING),
+          workload.count(Role.FAILS_PERMANENTLY) + workload.count(Role.RUNS_OUT_OF_ATTEMPTS),
+          workload.count(Role.CANCELLED_WHILE_QUEUED) + workload.count(Role.CANCELLED_WHILE_RUNNING));
 
       // Cancelled before any worker runs, so it is certainly still queued.
       CancelResult queuedCancel = gantry.cancel(enqueued.get(workload.indexOf(Role.CANCELLED_WHILE_QUEUED)).id());
@@ -104,7 +106,10 @@ public final class DemoRun {
     }
   }
 
-  /** Drops and recreates the demo schema so that every run starts empty (its name is checked in {@link DemoSettings}). */
+  /**
+   * Drops the demo schema so that every run starts empty; {@code Gantry.builder(...).build()}
+   * creates it again. {@link DemoSettings} makes sure the name is a demo schema's.
+   */
   private void resetSchema() {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + settings.schema() + " CASCADE");
