@@ -22,7 +22,15 @@ inserted AS (
   ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET unique_key = excluded.unique_key
   RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate
 )
+-- Two equality joins (hashable) rather than one join on an OR, which can only be a nested loop:
+-- quadratic in the number of rows, seconds for a few thousand jobs. A new row carries its input's
+-- id; a duplicate carries the existing job's id, found by its key (unique within one call).
 SELECT input.ord, inserted.id, inserted.duplicate
 FROM inserted
-JOIN input ON (NOT inserted.duplicate AND input.id = inserted.id)
-           OR (inserted.duplicate AND input.unique_key = inserted.unique_key)
+JOIN input ON input.id = inserted.id
+WHERE NOT inserted.duplicate
+UNION ALL
+SELECT input.ord, inserted.id, inserted.duplicate
+FROM inserted
+JOIN input ON input.unique_key = inserted.unique_key
+WHERE inserted.duplicate
