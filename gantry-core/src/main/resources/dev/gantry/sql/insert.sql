@@ -20,7 +20,7 @@ inserted AS (
   CROSS JOIN LATERAL (SELECT coalesce(input.run_at::timestamptz, now() + input.delay_ms * interval '1 millisecond') AS at) due
   ORDER BY input.ord
   ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET unique_key = excluded.unique_key
-  RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate
+  RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate, j.queue, j.state
 )
 -- Two equality joins (hashable) rather than one join on an OR, which can only be a nested loop:
 -- quadratic in the number of rows, seconds for a few thousand jobs. A new row carries its input's
@@ -33,4 +33,7 @@ UNION ALL
 SELECT input.ord, inserted.id, inserted.duplicate
 FROM inserted
 JOIN input ON input.unique_key = inserted.unique_key
+-- The no-op update locked the existing job's row until commit; a worker claiming meanwhile passed
+-- over it (SKIP LOCKED). If that job is available, wake its queue again (delivered at commit).
+LEFT JOIN LATERAL (SELECT pg_notify('${schema}_wakeup', inserted.queue) WHERE inserted.state = 'available') wake ON true
 WHERE inserted.duplicate
