@@ -167,6 +167,37 @@ class ShutdownTest {
     }
   }
 
+  /** A result that takes about a second to serialise, and says when that starts. */
+  public static final class SlowToSerialise {
+    private final CountDownLatch serialising;
+
+    SlowToSerialise(CountDownLatch serialising) {
+      this.serialising = serialising;
+    }
+
+    public String getValue() throws InterruptedException {
+      serialising.countDown();
+      new CountDownLatch(1).await(1, TimeUnit.SECONDS);
+      return "serialised";
+    }
+  }
+
+  @Test
+  void outcomeStillBeingHandedOverWhenCloseBeginsIsWrittenBeforeCloseReturns() throws Exception {
+    CountDownLatch serialising = new CountDownLatch(1);
+    Worker w = fast(gantry).shutdownTimeout(Duration.ofSeconds(10)).queue("default", 1)
+        .handler("big-result", Map.class, (args, ctx) -> new SlowToSerialise(serialising)).start();
+    UUID id = gantry.enqueue("big-result", null).id();
+    // The handler has returned and its attempt is settled; its result is being turned into JSON.
+    assertThat(serialising.await(10, TimeUnit.SECONDS)).isTrue();
+
+    w.close();
+
+    Job done = job(gantry, id);
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.result().get("value").asText()).isEqualTo("serialised");
+  }
+
   @Test
   void closedWorkerClaimsNothingAndClosingTwiceIsHarmless() throws Exception {
     Worker w = fast(gantry).queue("default", 1).handler("x", Map.class, (args, ctx) -> null).start();
