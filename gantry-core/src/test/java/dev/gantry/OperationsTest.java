@@ -203,6 +203,33 @@ class OperationsTest {
     assertThat(even).containsExactlyElementsOf(newestFirst.stream().filter(id -> enqueued.indexOf(id) % 2 == 0).toList());
   }
 
+  @Test
+  void paginationIsStableWhileJobsAreAdded() {
+    List<UUID> first = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      first.add(gantry.enqueue("page", Map.of("i", i)).id());
+    }
+    JobPage page1 = gantry.jobs(JobFilter.all().withLimit(10));
+    // New jobs arrive between page reads; they are newer than the cursor and do not shift later pages.
+    for (int i = 0; i < 15; i++) {
+      gantry.enqueue("page", Map.of("late", i));
+    }
+    List<UUID> rest = new ArrayList<>();
+    JobFilter next = JobFilter.all().withLimit(10).withAfter(page1.nextCursor());
+    JobPage page;
+    do {
+      page = gantry.jobs(next);
+      page.jobs().forEach(j -> rest.add(j.id()));
+      next = next.withAfter(page.nextCursor());
+    } while (page.nextCursor() != null);
+
+    List<UUID> walked = new ArrayList<>(page1.jobs().stream().map(Job::id).toList());
+    walked.addAll(rest);
+    List<UUID> expected = new ArrayList<>(first);
+    java.util.Collections.reverse(expected);
+    assertThat(walked).containsExactlyElementsOf(expected);
+  }
+
   /** A handler exception the page test uses to leave jobs unfinished (retryable). */
   static final class NotYet extends RuntimeException {}
 

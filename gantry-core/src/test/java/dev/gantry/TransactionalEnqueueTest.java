@@ -107,6 +107,21 @@ class TransactionalEnqueueTest {
   }
 
   @Test
+  void duplicateKeyWithinOneTransactionReturnsTheJobItEnqueuedEarlier() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      EnqueueResult first = gantry.enqueue(c, "ship", Map.of("n", 1), JobOptions.defaults().withUniqueKey("same-tx"));
+      EnqueueResult second = gantry.enqueue(c, "ship", Map.of("n", 2), JobOptions.defaults().withUniqueKey("same-tx"));
+      c.commit();
+
+      assertThat(first.duplicate()).isFalse();
+      assertThat(second.duplicate()).isTrue();
+      assertThat(second.id()).isEqualTo(first.id());
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM " + gantry.schema() + ".jobs")).isEqualTo(1);
+  }
+
+  @Test
   void failedInsertRaisesSqlExceptionAndTheCallerRollsBack() throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);

@@ -129,6 +129,25 @@ class WorkerTest {
   }
 
   @Test
+  void nodeWithoutMaintenanceLeavesStagingToAnother() throws Exception {
+    try (Worker plain = fast(gantry).maintenance(false).queue("default", 1).handler("later", Map.class, (args, ctx) -> "ran")
+        .start()) {
+      UUID id = gantry.enqueue("later", null, dev.gantry.enqueue.JobOptions.defaults().withDelay(Duration.ofMillis(200))).id();
+      Instant due = job(gantry, id).scheduledAt();
+      // Well past its time by the database clock, nobody made it available.
+      await().atMost(WAIT).until(() -> db.now().isAfter(due.plusMillis(1000)));
+      assertThat(job(gantry, id).state()).isEqualTo(JobState.SCHEDULED);
+
+      // A node with maintenance (serving another queue) stages it, and its NOTIFY wakes the first node.
+      try (Worker maintainer = fast(gantry).queue("unrelated", 1).handler("x", Map.class, (args, ctx) -> null).start()) {
+        Job done = awaitFinished(gantry, id);
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.workerId()).isEqualTo(plain.workerId());
+      }
+    }
+  }
+
+  @Test
   void settingsAreValidated() {
     assertThatThrownBy(() -> gantry.worker().start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("queue");
     assertThatThrownBy(() -> gantry.worker().queue("default", 1).leaseDuration(Duration.ofSeconds(5))
