@@ -75,7 +75,7 @@ public final class CompletionWaiter {
     db.run("watching job " + id, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get("watch"))) {
         ps.setObject(1, id);
-        return ps.executeUpdate();
+        return ps.execute();
       }
     });
   }

@@ -37,7 +37,6 @@ public final class Notifier implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean connected;
-  private volatile Connection connection;
 
   public Notifier(DataSource dataSource, Channels channels) {
     this.dataSource = dataSource;
@@ -80,13 +79,15 @@ public final class Notifier implements AutoCloseable {
   private void loop() {
     long backoffMillis = 100;
     while (running) {
-      try (Connection c = dataSource.getConnection()) {
-        connection = c;
+      Connection c = null;
+      PGConnection pg = null;
+      try {
+        c = dataSource.getConnection();
         c.setAutoCommit(true);
+        pg = c.unwrap(PGConnection.class);
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + channels.wakeup() + "; LISTEN " + channels.control() + "; LISTEN " + channels.finished());
         }
-        PGConnection pg = c.unwrap(PGConnection.class);
         connected = true;
         backoffMillis = 100;
         reconnectSubscribers.forEach(r -> deliver(r, "reconnect"));
@@ -106,8 +107,17 @@ public final class Notifier implements AutoCloseable {
             lastProbe = System.nanoTime();
           }
         }
+        // Stopped: give the connection back to its pool listening to nothing, or its next user
+        // would collect this schema's notifications forever.
+        try (Statement s = c.createStatement()) {
+          s.execute("UNLISTEN *");
+        }
       } catch (SQLException | RuntimeException e) {
         connected = false;
+        // Failures of getNotifications() happen on the unwrapped driver connection, out of the
+        // pool's sight: close that physical connection so that the pool discards it rather than
+        // handing a broken (or still listening) connection to its next user.
+        discard(pg);
         if (!running) {
           break;
         }
@@ -116,7 +126,23 @@ public final class Notifier implements AutoCloseable {
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
       } finally {
         connected = false;
-        connection = null;
+        closeQuietly(c);
+      }
+    }
+  }
+
+  private static void discard(PGConnection pg) {
+    if (pg instanceof Connection physical) {
+      closeQuietly(physical);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing a connection we are done with; a pool discards one that fails here
       }
     }
   }
@@ -156,19 +182,15 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** Stops listening and closes the connection. */
+  /**
+   * Stops listening; the listener thread UNLISTENs and gives its connection back within a
+   * fraction of a second. (Closing the connection from here would return it to its pool while
+   * the listener thread may still be reading from it.)
+   */
   @Override
   public void close() {
     running = false;
     thread.interrupt();
-    Connection c = connection;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing a connection we are abandoning; the loop ends either way
-      }
-    }
     try {
       thread.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {

@@ -23,6 +23,7 @@ final class JobExecution implements JobContext {
   private volatile boolean cancelRequested;
   private volatile boolean leaseLost;
   private volatile boolean timedOut;
+  private volatile boolean handedOver;
 
   interface ProgressWriter {
     void write(JobExecution execution, int percent, String message);
@@ -56,6 +57,16 @@ final class JobExecution implements JobContext {
 
   boolean isSettled() {
     return settled.get();
+  }
+
+  /** The settled outcome has reached the completer (or there is none to write). */
+  void markHandedOver() {
+    handedOver = true;
+  }
+
+  /** Settled, but its outcome is still being prepared by the thread that settled it. */
+  boolean isHandingOver() {
+    return settled.get() && !handedOver;
   }
 
   void requestCancel() {

@@ -243,6 +243,7 @@ public final class Worker implements AutoCloseable {
     }
     releaseSlot(job);
     completer.submit(new JobCompleter.Pending(execution, transition, event));
+    execution.markHandedOver();
   }
 
   private static Transition transition(ClaimedJob job, Outcome outcome, String result, String error, long delayMillis) {
@@ -282,6 +283,7 @@ public final class Worker implements AutoCloseable {
       return; // already finished here; the completer learns the outcome's fate on its own
     }
     execution.markLeaseLost();
+    execution.markHandedOver(); // nothing to write: the lease, and with it the job, is gone
     ClaimedJob job = execution.job();
     inFlight.remove(job.id(), execution);
     releaseSlot(job);
@@ -331,7 +333,14 @@ public final class Worker implements AutoCloseable {
           releaseSlot(job);
           completer.submit(new JobCompleter.Pending(e, transition(job, Outcome.SNOOZE, null, null, 0),
               new JobEvent.Released(job.id(), job.queue(), job.kind())));
+          e.markHandedOver();
         }
+      }
+      // A handler that settled just before may still be preparing its outcome (serialising its
+      // result): let it reach the completer, or it would be lost once the completer has stopped.
+      long handOverDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (isHandingOver() && System.nanoTime() < handOverDeadline) {
+        Thread.sleep(10);
       }
       int unwritten = completer.stop(Duration.ofSeconds(10));
       if (unwritten > 0) {
@@ -346,6 +355,15 @@ public final class Worker implements AutoCloseable {
       handlerThreads.shutdownNow();
     }
     log.info("Gantry worker {} stopped", settings.workerId());
+  }
+
+  private boolean isHandingOver() {
+    for (JobExecution e : inFlight.values()) {
+      if (e.isHandingOver()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean hasUnsettled() {

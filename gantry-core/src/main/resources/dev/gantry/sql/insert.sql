@@ -20,14 +20,20 @@ inserted AS (
   CROSS JOIN LATERAL (SELECT coalesce(input.run_at::timestamptz, now() + input.delay_ms * interval '1 millisecond') AS at) due
   ORDER BY input.ord
   ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO UPDATE SET unique_key = excluded.unique_key
-  RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate
+  RETURNING j.id, j.unique_key, (j.xmax <> 0) AS duplicate, j.queue, j.state
 )
--- Map each returned row back to its request: inserted rows by id, duplicates by unique key
--- (two equi-joins, so a bulk insert of 100,000 rows joins by hash, not row by row).
-SELECT input.ord, inserted.id, false
-FROM inserted JOIN input ON input.id = inserted.id
+-- Two equality joins (hashable) rather than one join on an OR, which can only be a nested loop:
+-- quadratic in the number of rows, seconds for a few thousand jobs. A new row carries its input's
+-- id; a duplicate carries the existing job's id, found by its key (unique within one call).
+SELECT input.ord, inserted.id, inserted.duplicate
+FROM inserted
+JOIN input ON input.id = inserted.id
 WHERE NOT inserted.duplicate
 UNION ALL
-SELECT input.ord, inserted.id, true
-FROM inserted JOIN input ON input.unique_key = inserted.unique_key
+SELECT input.ord, inserted.id, inserted.duplicate
+FROM inserted
+JOIN input ON input.unique_key = inserted.unique_key
+-- The no-op update locked the existing job's row until commit; a worker claiming meanwhile passed
+-- over it (SKIP LOCKED). If that job is available, wake its queue again (delivered at commit).
+LEFT JOIN LATERAL (SELECT pg_notify('${schema}_wakeup', inserted.queue) WHERE inserted.state = 'available') wake ON true
 WHERE inserted.duplicate

@@ -1,8 +1,8 @@
--- An operator's retry of a dead or cancelled job: it moves back to the hot table as available,
--- with a fresh attempt count and its error history kept.
+-- An operator's retry of a finished job (dead, cancelled or completed): it moves back to the hot
+-- table as available, with a fresh attempt count and its error history kept (its old result is not).
 WITH moved AS (
   DELETE FROM ${schema}.finished_jobs
-  WHERE id = ? AND state IN ('dead', 'cancelled')
+  WHERE id = ? AND state IN ('dead', 'cancelled', 'completed')
   RETURNING *
 )
 INSERT INTO ${schema}.jobs

@@ -100,6 +100,31 @@ public final class TestDatabase {
     }
   }
 
+  /** The database's clock now (clock_timestamp(), not the transaction's now()). */
+  public java.time.Instant now() {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The first column of every row, as strings. */
+  public java.util.List<String> queryStrings(String sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      java.util.List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   public long queryLong(String sql) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
         var rs = s.executeQuery(sql)) {
