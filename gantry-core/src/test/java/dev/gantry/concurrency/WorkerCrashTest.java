@@ -1,0 +1,169 @@
+package dev.gantry.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.enqueue.JobRequest;
+import dev.gantry.events.JobEvent;
+import dev.gantry.job.Job;
+import dev.gantry.job.JobError;
+import dev.gantry.job.JobState;
+import dev.gantry.testing.ChildWorker;
+import dev.gantry.testing.SideEffects;
+import dev.gantry.testing.SideEffects.Effect;
+import dev.gantry.testing.TestDatabase;
+import dev.gantry.testing.TestNode;
+import dev.gantry.testing.WorkerProcess;
+import dev.gantry.worker.LeaseLostException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker JVM killed with SIGKILL mid-job: its jobs stay running in the database until their
+ * leases end by the database clock; then another node rescues them and runs them again.
+ */
+class WorkerCrashTest {
+  private final TestDatabase db = TestDatabase.get();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private String schema;
+  private SideEffects effects;
+  private TestNode rescuer;
+
+  @BeforeEach
+  void setUp() {
+    schema = db.newSchema();
+    rescuer = TestNode.create(schema, "survivor", 6); // migrates the schema
+    resources.add(rescuer);
+    effects = new SideEffects(db.dataSource(), schema).create();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+  }
+
+  private ChildWorker startChild(String id, String... args) {
+    ChildWorker child = ChildWorker.start(schema, id, null, args);
+    resources.add(child);
+    return child;
+  }
+
+  /** Survivor handler for "block": on the survivor the job just completes. */
+  private void startSurvivor() {
+    rescuer.startWorker(b -> b.queue("default", 8).handler("block", JsonNode.class, (args, ctx) -> {
+      effects.record(ctx.jobId(), ctx.attempt(), rescuer.name(), "ran");
+      return Map.of("worker", rescuer.name(), "attempt", ctx.attempt());
+    }));
+  }
+
+  @Test
+  void killedWorkersJobIsRescuedAfterItsLeaseAndCompletedElsewhere() throws Exception {
+    ChildWorker child = startChild("doomed", "queues=default:1", "maintenance=false");
+    UUID id = rescuer.gantry().enqueue("block", Map.of()).id();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !effects.of(id).isEmpty());
+
+    long killedAt = System.nanoTime();
+    child.kill();
+    Instant leaseEnd = finalLeaseEnd(id, child);
+    startSurvivor();
+    Job job = rescuer.gantry().awaitCompletion(id, Duration.ofSeconds(30)).orElseThrow();
+    long rescueDelayMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+
+    assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(job.attempt()).isEqualTo(2);
+    assertThat(job.workerId()).isEqualTo("survivor");
+    assertThat(job.result().get("worker").asText()).isEqualTo("survivor");
+    assertThat(job.errors()).hasSize(1);
+    JobError lost = job.errors().get(0);
+    assertThat(lost.attempt()).isEqualTo(1);
+    assertThat(lost.errorClass()).isEqualTo(LeaseLostException.class.getName());
+    assertThat(lost.message()).contains("doomed");
+    // Nothing happened before the lease ended, by the database clock.
+    assertThat(lost.at()).isAfterOrEqualTo(leaseEnd);
+    assertThat(job.attemptedAt()).isAfterOrEqualTo(leaseEnd);
+    assertThat(job.finishedAt()).isAfterOrEqualTo(leaseEnd);
+    List<Effect> runs = effects.of(id);
+    assertThat(runs).extracting(Effect::worker, Effect::attempt, Effect::what)
+        .containsExactly(tuple("doomed", 1, "started"),
+            tuple("survivor", 2, "ran"));
+    assertThat(runs.get(1).at()).isAfterOrEqualTo(leaseEnd);
+    assertThat(rescuer.events().of(JobEvent.Rescued.class, id)).singleElement()
+        .satisfies(r -> {
+          assertThat(r.attempt()).isEqualTo(1);
+          assertThat(r.outcome()).isEqualTo("retry");
+        });
+    System.out.printf("rescued and completed %d ms after SIGKILL (lease 2 s); completed %d ms after the lease ended (DB clock)%n",
+        rescueDelayMillis, Duration.between(leaseEnd, job.finishedAt()).toMillis());
+  }
+
+  @Test
+  void everyJobOfAKilledWorkerRunsToCompletionExactlyOnceMore() {
+    ChildWorker child = startChild("doomed-batch", "queues=default:10", "maintenance=false");
+    List<JobRequest> requests = IntStream.range(0, 25).mapToObj(i -> JobRequest.of("block", Map.of("i", i))).toList();
+    List<UUID> ids = rescuer.gantry().enqueueAll(requests).stream().map(r -> r.id()).toList();
+    // The child takes 10 (its concurrency) and blocks on them; 15 wait.
+    await().atMost(Duration.ofSeconds(20)).until(() -> effects.count("started") == 10);
+    child.kill();
+    Instant killedLeaseEnd = finalLeaseEnd(null, child);
+    Set<UUID> startedOnChild = new HashSet<>();
+    effects.all().forEach(e -> startedOnChild.add(e.jobId()));
+    startSurvivor();
+
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> db.queryLong("SELECT count(*) FROM " + schema + ".finished_jobs") == ids.size());
+    for (UUID id : ids) {
+      Job job = rescuer.gantry().job(id).orElseThrow();
+      assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+      List<Effect> runs = effects.of(id);
+      if (startedOnChild.contains(id)) {
+        assertThat(job.attempt()).isEqualTo(2);
+        assertThat(job.errors()).singleElement().satisfies(e -> {
+          assertThat(e.errorClass()).isEqualTo(LeaseLostException.class.getName());
+          assertThat(e.at()).isAfterOrEqualTo(killedLeaseEnd);
+        });
+        assertThat(runs).extracting(Effect::worker).containsExactly("doomed-batch", "survivor");
+      } else {
+        assertThat(job.attempt()).isEqualTo(1);
+        assertThat(job.errors()).isEmpty();
+        assertThat(runs).extracting(Effect::worker).containsExactly("survivor");
+      }
+    }
+    assertThat(rescuer.events().of(JobEvent.Rescued.class)).hasSize(10);
+  }
+
+  /**
+   * Waits until the killed child's database sessions are gone (a statement it sent just before
+   * dying could still commit), then reads the lease end its jobs were left with: the latest one
+   * when {@code id} is null.
+   */
+  private Instant finalLeaseEnd(UUID id, ChildWorker child) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> db.queryLong(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+            + WorkerProcess.applicationName(child.workerId()) + "'") == 0);
+    String sql = "SELECT max(lease_expires_at) FROM " + schema + ".jobs WHERE worker_id = '" + child.workerId() + "'"
+        + (id == null ? "" : " AND id = '" + id + "'");
+    try (var c = db.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+      rs.next();
+      Timestamp t = rs.getTimestamp(1);
+      assertThat(t).as("the killed worker's lease is still recorded").isNotNull();
+      return t.toInstant();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
