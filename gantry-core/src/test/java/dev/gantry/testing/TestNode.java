@@ -21,7 +21,7 @@ public final class TestNode implements AutoCloseable {
   private final Gantry gantry;
   private Worker worker;
 
-  private TestNode(String schema, String name, int poolSize) {
+  private TestNode(String schema, String name, int poolSize, String connectionInitSql) {
     this.name = name;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(TestDatabase.get().jdbcUrl());
@@ -29,6 +29,9 @@ public final class TestNode implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setPoolName("node-" + name);
     config.addDataSourceProperty("ApplicationName", "gantry-node-" + name);
+    if (connectionInitSql != null) {
+      config.setConnectionInitSql(connectionInitSql);
+    }
     this.pool = new HikariDataSource(config);
     this.dataSource = new SwitchableDataSource(pool);
     this.gantry = Gantry.builder(dataSource).schema(schema).listener(events).build();
@@ -36,7 +39,12 @@ public final class TestNode implements AutoCloseable {
 
   /** A node without a worker yet (a client, or start one with {@link #startWorker}). */
   public static TestNode create(String schema, String name, int poolSize) {
-    return new TestNode(schema, name, poolSize);
+    return new TestNode(schema, name, poolSize, null);
+  }
+
+  /** As {@link #create(String, String, int)}, running this SQL on every new connection of the node. */
+  public static TestNode create(String schema, String name, int poolSize, String connectionInitSql) {
+    return new TestNode(schema, name, poolSize, connectionInitSql);
   }
 
   /**
