@@ -210,6 +210,36 @@ class MaintenanceRaceTest {
     assertThat(rescues).as("the race was exercised: some leases did expire").isPositive();
   }
 
+  @Test
+  void heartbeatsAndCompletionsOfBusyNodesNeverDeadlock() {
+    // Each node renews hundreds of leases every 25 ms while its completer writes batches of the
+    // same jobs' outcomes: both statements lock many of the same rows, and must do so in one order.
+    int jobs = 6_000;
+    List<TestNode> busy = nodes.subList(0, 2);
+    for (TestNode node : busy) {
+      node.startWorker(b -> b.queue("default", 200)
+          .heartbeatInterval(Duration.ofMillis(25))
+          .handler("short", JsonNode.class, (args, ctx) -> {
+            recordExecution(node, ctx);
+            // simulated work of 0 to 100 ms, so that many jobs are in flight at once
+            new CountDownLatch(1).await(ThreadLocalRandom.current().nextLong(100), TimeUnit.MILLISECONDS);
+            return null;
+          }));
+    }
+    nodes.get(0).gantry().enqueueAll(IntStream.range(0, jobs).mapToObj(i -> JobRequest.of("short", Map.of())).toList());
+
+    await().atMost(Duration.ofSeconds(90)).until(() -> finished() == jobs);
+
+    for (TestNode node : busy) {
+      assertThat(node.connections().statementErrors()).as("statement failures on %s", node.name())
+          .extracting(e -> e.getSQLState() + " " + e.getMessage().lines().findFirst().orElse(""))
+          .isEmpty();
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".finished_jobs WHERE state = 'completed' AND attempt = 1"))
+        .isEqualTo(jobs);
+    assertThat(executions).hasSize(jobs).allSatisfy((id, runs) -> assertThat(runs).hasSize(1));
+  }
+
   private <E extends JobEvent> long count(Class<E> type, UUID id) {
     return nodes.stream().mapToLong(n -> n.events().of(type, id).size()).sum();
   }
