@@ -85,6 +85,8 @@ class ManyWorkersTest {
     assertThat(perNode).hasSize(NODES);
     long completedEvents = 0;
     for (TestNode node : nodes) {
+      assertThat(node.connections().statementErrors()).as("failed statements of %s", node.name())
+          .extracting(e -> e.getSQLState() + " " + e.getMessage().lines().findFirst().orElse("")).isEmpty();
       assertThat(node.events().of(JobEvent.Rescued.class)).isEmpty();
       assertThat(node.events().of(JobEvent.LeaseLost.class)).isEmpty();
       completedEvents += node.events().of(JobEvent.Completed.class).size();
