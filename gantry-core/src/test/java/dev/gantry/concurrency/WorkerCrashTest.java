@@ -16,6 +16,7 @@ import dev.gantry.testing.SideEffects.Effect;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.testing.TestNode;
 import dev.gantry.testing.WorkerProcess;
+import dev.gantry.worker.JobHandler;
 import dev.gantry.worker.LeaseLostException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -69,10 +70,11 @@ class WorkerCrashTest {
   }
 
   private void startSurvivor(TestNode node) {
-    node.startWorker(b -> b.queue("default", 8).handler("block", JsonNode.class, (args, ctx) -> {
+    JobHandler<JsonNode> run = (args, ctx) -> {
       effects.record(ctx.jobId(), ctx.attempt(), node.name(), "ran");
       return Map.of("worker", node.name(), "attempt", ctx.attempt());
-    }));
+    };
+    node.startWorker(b -> b.queue("default", 8).handler("block", JsonNode.class, run).handler("sleepy", JsonNode.class, run));
   }
 
   @Test
@@ -155,6 +157,90 @@ class WorkerCrashTest {
       assertThat(runs.getLast().worker()).startsWith("survivor").isEqualTo(job.workerId());
     }
     assertThat(survivors.stream().mapToLong(n -> n.events().of(JobEvent.Rescued.class).size()).sum()).isEqualTo(10);
+  }
+
+  @Test
+  void workerKilledInTheMiddleOfAStreamOfJobsLosesNoneAndCompletesNoneTwice() {
+    ChildWorker child = startChild("streamer", "queues=default:8", "maintenance=false", "work=10");
+    int jobs = 1_000;
+    List<UUID> ids = rescuer.gantry().enqueueAll(IntStream.range(0, jobs)
+        .mapToObj(i -> JobRequest.of("sleepy", Map.of("i", i))).toList()).stream().map(r -> r.id()).toList();
+    await().atMost(Duration.ofSeconds(30)).until(() -> effects.count("finished") >= 300);
+    child.kill();
+    startSurvivor();
+
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> db.queryLong("SELECT count(*) FROM " + schema + ".finished_jobs") == jobs);
+    int byChild = 0;
+    int rescued = 0;
+    for (UUID id : ids) {
+      Job job = rescuer.gantry().job(id).orElseThrow();
+      assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+      List<Effect> runs = effects.of(id);
+      if (job.workerId().equals("streamer")) {
+        // finished and written before the kill
+        byChild++;
+        assertThat(job.attempt()).isEqualTo(1);
+        assertThat(job.errors()).isEmpty();
+        assertThat(runs).extracting(Effect::what).containsExactly("started", "finished");
+      } else if (job.attempt() == 2) {
+        // held by the child when it died (running, or finished with its outcome unwritten)
+        rescued++;
+        assertThat(job.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("streamer"));
+        assertThat(runs.getLast()).extracting(Effect::worker, Effect::attempt, Effect::what)
+            .containsExactly("survivor", 2, "ran");
+        assertThat(runs.subList(0, runs.size() - 1)).allSatisfy(e -> {
+          assertThat(e.worker()).isEqualTo("streamer");
+          assertThat(e.attempt()).isEqualTo(1);
+        });
+      } else {
+        // never claimed by the child
+        assertThat(job.attempt()).isEqualTo(1);
+        assertThat(job.errors()).isEmpty();
+        assertThat(runs).extracting(Effect::worker, Effect::what).containsExactly(tuple("survivor", "ran"));
+      }
+    }
+    assertThat(rescued).as("jobs the child held when it died").isPositive();
+    assertThat(rescuer.events().of(JobEvent.Rescued.class)).hasSize(rescued);
+    System.out.printf("killed mid-stream: %d completed by the killed worker, %d rescued, %d by the survivor alone%n",
+        byChild, rescued, jobs - byChild - rescued);
+  }
+
+  @Test
+  void pausedWorkerResumingAfterItsJobWasRescuedCannotOverwriteTheNewerAttempt() throws Exception {
+    // SIGSTOP freezes the worker as a long GC pause or a suspended VM would: no heartbeats.
+    ChildWorker child = startChild("frozen", "queues=default:1", "maintenance=false", "work=2500");
+    UUID id = rescuer.gantry().enqueue("sleepy", Map.of()).id();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !effects.of(id).isEmpty());
+    child.pause();
+    startSurvivor();
+    Job done = rescuer.gantry().awaitCompletion(id, Duration.ofSeconds(30)).orElseThrow();
+    assertThat(done.attempt()).isEqualTo(2);
+    assertThat(done.workerId()).isEqualTo("survivor");
+
+    child.resume();
+    // Its work time has passed and its heartbeat is due: whichever comes first, it learns it lost
+    // the lease (heartbeat), or its outcome is rejected (completer).
+    child.awaitLine("EVENT LeaseLost " + id + " 1", Duration.ofSeconds(20));
+    await().atMost(Duration.ofSeconds(20)).until(() -> effects.of(id).stream()
+        .anyMatch(e -> e.worker().equals("frozen") && !e.what().equals("started")));
+
+    Job job = rescuer.gantry().job(id).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(job.attempt()).isEqualTo(2);
+    assertThat(job.workerId()).isEqualTo("survivor");
+    assertThat(job.result().get("worker").asText()).isEqualTo("survivor");
+    assertThat(job.finishedAt()).isEqualTo(done.finishedAt());
+    assertThat(job.errors()).singleElement().satisfies(e -> {
+      assertThat(e.errorClass()).isEqualTo(LeaseLostException.class.getName());
+      assertThat(e.message()).contains("frozen");
+    });
+    assertThat(child.output()).noneMatch(l -> l.startsWith("EVENT Completed " + id));
+    // Interrupted, the zombie's handler saw isCancelled(); or it finished and its outcome was dropped.
+    Effect zombieEnd = effects.of(id).stream().filter(e -> e.worker().equals("frozen") && !e.what().equals("started"))
+        .findFirst().orElseThrow();
+    assertThat(zombieEnd.what()).isIn("finished", "interrupted-cancelled");
+    System.out.println("paused worker, once resumed: " + zombieEnd.what());
   }
 
   /**

@@ -25,6 +25,7 @@ public final class ChildWorker implements AutoCloseable {
   private final String workerId;
   private final Process process;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile long clockMillis;
   private volatile long clockReadAtMillis;
 
@@ -111,7 +112,12 @@ public final class ChildWorker implements AutoCloseable {
     return Duration.ofMillis(clockMillis - clockReadAtMillis);
   }
 
-  /** Waits for an output line starting with this prefix; returns it. */
+  /** Every line the child printed so far. */
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  /** Waits for an output line starting with this prefix (skipping, and consuming, the lines before it); returns it. */
   public String awaitLine(String prefix, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
@@ -139,6 +145,30 @@ public final class ChildWorker implements AutoCloseable {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("child worker " + workerId + " did not die");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGSTOP: the JVM freezes (as in a long GC pause or a suspended VM); {@link #resume()} continues it. */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -177,6 +207,7 @@ public final class ChildWorker implements AutoCloseable {
           clockMillis = Long.parseLong(line.substring("CLOCK ".length()).trim());
         }
         System.out.println("[" + workerId + "] " + line);
+        output.add(line);
         lines.add(line);
       }
     } catch (IOException e) {
