@@ -36,6 +36,33 @@ class ManyWorkersTest {
   }
 
   @Test
+  void nodesStartingTogetherOnAFreshSchemaMigrateItOnce() throws Exception {
+    TestDatabase db = TestDatabase.get();
+    String schema = db.newSchema();
+    java.util.concurrent.CyclicBarrier gate = new java.util.concurrent.CyclicBarrier(NODES);
+    List<java.util.concurrent.Future<TestNode>> starting = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(NODES)) {
+      for (int i = 0; i < NODES; i++) {
+        String name = "starter" + i;
+        starting.add(threads.submit(() -> {
+          gate.await();
+          return TestNode.create(schema, name, 2); // each applies pending migrations
+        }));
+      }
+      for (var f : starting) {
+        nodes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations")).isEqualTo(1);
+    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations WHERE version = 1")).isEqualTo(1);
+    // The schema works for all of them: each enqueues a job, and each job can be read back by another node.
+    List<UUID> ids = nodes.stream().map(n -> n.gantry().enqueue("noop", Map.of()).id()).toList();
+    for (int i = 0; i < NODES; i++) {
+      assertThat(nodes.get((i + 1) % NODES).gantry().job(ids.get(i))).isPresent();
+    }
+  }
+
+  @Test
   void eightNodesRunTwentyThousandJobsExactlyOnce() {
     TestDatabase db = TestDatabase.get();
     String schema = db.newSchema();
