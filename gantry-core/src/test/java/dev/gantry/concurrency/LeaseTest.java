@@ -170,6 +170,64 @@ class LeaseTest {
   }
 
   @Test
+  void zombieCannotTouchTheNewerAttemptWhileItRuns() throws Exception {
+    // The zombie's heartbeat stalls but the rest of its node works: it can still reach the
+    // database while the newer attempt runs elsewhere.
+    CountDownLatch newerRunning = new CountDownLatch(1);
+    CountDownLatch releaseNewer = new CountDownLatch(1);
+    AtomicReference<String> zombieProgressError = new AtomicReference<>();
+    CountDownLatch zombieTriedProgress = new CountDownLatch(1);
+    TestNode zombie = TestNode.create(schema, "zombie", 5);
+    nodes.add(zombie);
+    zombie.startWorker(b -> b.queue("default", 1).maintenance(false).handler("work", JsonNode.class, (args, ctx) -> {
+      zombieContext.set(ctx);
+      zombieStarted.countDown();
+      assertThat(releaseZombie.await(60, TimeUnit.SECONDS)).isTrue();
+      try {
+        ctx.progress(99, "zombie");
+      } catch (RuntimeException e) {
+        zombieProgressError.set(e.toString());
+      }
+      zombieTriedProgress.countDown();
+      return Map.of("by", "zombie");
+    }));
+    UUID id = zombie.gantry().enqueue("work", Map.of()).id();
+    assertThat(zombieStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    zombie.connections().refuse(t -> t.getName().equals("gantry-heartbeat"));
+
+    TestNode healthy = TestNode.create(schema, "healthy", 5);
+    nodes.add(healthy);
+    healthy.startWorker(b -> b.queue("default", 1).handler("work", JsonNode.class, (args, ctx) -> {
+      ctx.progress(10, "healthy");
+      newerRunning.countDown();
+      assertThat(releaseNewer.await(60, TimeUnit.SECONDS)).isTrue();
+      return Map.of("by", "healthy");
+    }));
+    assertThat(newerRunning.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    // While attempt 2 runs, the zombie (still unaware) reports progress and then completes.
+    assertThat(zombieContext.get().isCancelled()).isFalse();
+    releaseZombie.countDown();
+    assertThat(zombieTriedProgress.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(zombieProgressError.get()).isNull(); // the write reached the database and changed nothing
+    await().atMost(WAIT).until(() -> zombie.events().of(JobEvent.LeaseLost.class, id).size() == 1);
+    Job running = healthy.gantry().job(id).orElseThrow();
+    assertThat(running.state()).isEqualTo(JobState.RUNNING);
+    assertThat(running.attempt()).isEqualTo(2);
+    assertThat(running.workerId()).isEqualTo("healthy");
+    assertThat(running.progressPercent()).isEqualTo(10);
+    assertThat(running.progressMessage()).isEqualTo("healthy");
+
+    releaseNewer.countDown();
+    Job job = healthy.gantry().awaitCompletion(id, WAIT).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(job.result().get("by").asText()).isEqualTo("healthy");
+    assertThat(job.progressMessage()).isEqualTo("healthy");
+    assertRescuedOnce(job, "zombie");
+    assertThat(zombie.events().of(JobEvent.Completed.class)).isEmpty();
+  }
+
+  @Test
   void lostLeaseOnTheLastAttemptMakesTheJobDead() throws Exception {
     TestNode zombie = node("zombie", 1);
     UUID id = zombie.gantry().enqueue("work", Map.of(), JobOptions.defaults().withMaxAttempts(1)).id();
