@@ -28,7 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,10 +64,6 @@ class MaintenanceRaceTest {
   @AfterEach
   void tearDown() {
     nodes.forEach(TestNode::close);
-  }
-
-  private void startWorkers(UnaryOperator<dev.gantry.worker.WorkerBuilder> configure) {
-    nodes.forEach(n -> n.startWorker(configure));
   }
 
   private void recordExecution(TestNode node, JobContext ctx) {
