@@ -199,6 +199,10 @@ class MaintenanceRaceTest {
       assertThat(count(JobEvent.Completed.class, id)).isEqualTo(1);
     }
     assertThat(changes("running", "available")).isEqualTo(rescues);
+    for (TestNode node : nodes) {
+      assertThat(node.connections().statementErrors()).as("failed statements of %s", node.name())
+          .extracting(e -> e.getSQLState() + " " + e.getMessage().lines().findFirst().orElse("")).isEmpty();
+    }
     Set<String> rescuedBy = nodes.stream().filter(n -> !n.events().of(JobEvent.Rescued.class).isEmpty())
         .map(TestNode::name).collect(Collectors.toSet());
     System.out.printf("%d jobs, %d rescues (by %s), %d attempts in all%n", jobs, rescues, rescuedBy, jobs + rescues);
