@@ -58,8 +58,9 @@ public final class LeaseRescuer {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             int max = rs.getInt("max_attempts");
+            Integer maxAttempts = rs.wasNull() ? null : max; // right after the read it is about
             stuck.add(new Stuck(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("kind"),
-                rs.getInt("attempt"), rs.wasNull() ? null : max, rs.getObject("lease_token", UUID.class),
+                rs.getInt("attempt"), maxAttempts, rs.getObject("lease_token", UUID.class),
                 rs.getString("worker_id"), rs.getBoolean("cancel_requested")));
           }
         }

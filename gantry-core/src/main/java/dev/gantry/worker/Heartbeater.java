@@ -91,9 +91,9 @@ final class Heartbeater {
     }
     Map<UUID, Boolean> renewed = db.run("renewing job leases", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get("heartbeat"))) {
-        ps.setLong(1, leaseDuration.toMillis());
-        ps.setArray(2, c.createArrayOf("uuid", idArray));
-        ps.setArray(3, c.createArrayOf("uuid", tokens));
+        ps.setArray(1, c.createArrayOf("uuid", idArray));
+        ps.setArray(2, c.createArrayOf("uuid", tokens));
+        ps.setLong(3, leaseDuration.toMillis());
         Map<UUID, Boolean> result = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

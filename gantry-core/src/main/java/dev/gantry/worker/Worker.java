@@ -148,7 +148,13 @@ public final class Worker implements AutoCloseable {
     int maxAttempts = job.maxAttempts() != null ? job.maxAttempts() : retryPolicy(job.kind()).maxAttempts();
     JobExecution execution = new JobExecution(job, maxAttempts, Json.read(ctx.mapper(), job.metadataJson()),
         this::writeProgress);
-    inFlight.put(job.id(), execution);
+    JobExecution overtaken = inFlight.put(job.id(), execution);
+    if (overtaken != null) {
+      // This node still runs an older attempt of the job: its lease was lost (rescued while its
+      // heartbeats failed), or the job could not have been claimed again. Stop it as a heartbeat
+      // would have; otherwise no heartbeat ever sees it again and its handler runs on unaware.
+      leaseLost(overtaken);
+    }
     handlerThreads.execute(() -> run(execution));
   }
 

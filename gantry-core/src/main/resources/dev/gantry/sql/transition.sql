@@ -6,15 +6,25 @@
 --                                 not use up an attempt.
 -- The guard on lease_token is what keeps a worker that lost its lease from touching the newer
 -- attempt: its rows simply do not match. Returns the ids that were changed.
+-- The rows are locked in id order before any is changed, as heartbeat.sql locks them, so that this
+-- and a heartbeat over the same jobs never deadlock.
 WITH input AS (
   SELECT *
   FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
        AS i(id, token, outcome, result, error, delay_ms)
 ),
+locked AS (
+  SELECT j.id
+  FROM ${schema}.jobs j
+  JOIN input i ON j.id = i.id
+  WHERE (i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token)
+  ORDER BY j.id
+  FOR UPDATE OF j
+),
 finishing AS (
   DELETE FROM ${schema}.jobs j
-  USING input i
-  WHERE j.id = i.id
+  USING input i, locked l
+  WHERE j.id = i.id AND l.id = j.id
     AND i.outcome IN ('completed', 'dead', 'cancelled')
     AND ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
   RETURNING j.*, i.outcome, i.result, i.error
@@ -43,8 +53,8 @@ requeued AS (
                     ELSE j.errors || jsonb_build_array(i.error::jsonb || jsonb_build_object('at', now())) END,
       lease_token = NULL,
       lease_expires_at = NULL
-  FROM input i
-  WHERE j.id = i.id
+  FROM input i, locked l
+  WHERE j.id = i.id AND l.id = j.id
     AND i.outcome IN ('retry', 'snooze')
     AND j.state = 'running' AND j.lease_token = i.token
   RETURNING j.id, j.queue, j.state
