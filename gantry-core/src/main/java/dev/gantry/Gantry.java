@@ -171,9 +171,16 @@ public final class Gantry implements AutoCloseable {
 
   // ---- manage ----
 
-  /** Cancels a job; see {@link JobAdmin#cancel(UUID)}. */
+  /**
+   * Cancels a job; see {@link JobAdmin#cancel(UUID)}. A job cancelled before it ran fires its
+   * {@link JobEvent.Cancelled} here; one cancelled while running fires it on the node that ran it.
+   */
   public CancelResult cancel(UUID id) {
-    return admin.cancel(id);
+    CancelResult result = admin.cancel(id);
+    if (result == CancelResult.CANCELLED && !ctx.listeners().isEmpty()) {
+      reader.find(id).ifPresent(j -> ctx.listeners().fire(new JobEvent.Cancelled(j.id(), j.queue(), j.kind(), j.attempt())));
+    }
+    return result;
   }
 
   /** Runs a finished or waiting job again; see {@link JobAdmin#retry(UUID)}. */

@@ -175,6 +175,18 @@ class ListenerEventsTest {
   }
 
   @Test
+  void cancellingAQueuedJobFiresCancelledFromTheCancellingInstance() {
+    UUID id = gantry.enqueue("never-runs", null, JobOptions.defaults().withDelay(Duration.ofHours(1))).id();
+
+    gantry.cancel(id);
+
+    JobEvent.Cancelled cancelled = events.awaitEvent(JobEvent.Cancelled.class, id);
+    assertThat(cancelled.kind()).isEqualTo("never-runs");
+    assertThat(cancelled.attempt()).isZero();
+    assertThat(namesOf(id)).containsExactly("Enqueued", "Cancelled");
+  }
+
+  @Test
   void snoozedFiresWithItsDelay() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     try (Worker w = fast(gantry).queue("default", 1).handler("nap", Map.class, (args, ctx) -> {

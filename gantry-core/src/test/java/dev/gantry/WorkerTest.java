@@ -73,6 +73,23 @@ class WorkerTest {
   }
 
   @Test
+  void handlersRunOnVirtualThreadsUnlessAnotherFactoryIsGiven() throws Exception {
+    Map<String, Boolean> virtualByKind = new ConcurrentHashMap<>();
+    try (Worker w = fast(gantry).queue("default", 2)
+        .handler("where", Map.class, (args, ctx) -> virtualByKind.put("default", Thread.currentThread().isVirtual()))
+        .start()) {
+      awaitFinished(gantry, gantry.enqueue("where", null).id());
+    }
+    try (Worker w = fast(gantry).queue("default", 2)
+        .handlerThreads(Thread.ofPlatform().name("platform-job-", 0).factory())
+        .handler("where", Map.class, (args, ctx) -> virtualByKind.put("platform", Thread.currentThread().isVirtual()))
+        .start()) {
+      awaitFinished(gantry, gantry.enqueue("where", null).id());
+    }
+    assertThat(virtualByKind).containsEntry("default", true).containsEntry("platform", false);
+  }
+
+  @Test
   void workersOfOneQueueShareItsJobs() throws Exception {
     CountDownLatch bothRunning = new CountDownLatch(2);
     Set<String> workerIds = ConcurrentHashMap.newKeySet();

@@ -30,7 +30,7 @@ public sealed interface JobEvent {
   /** The job failed for the last time (or permanently) and is dead. */
   record Dead(UUID jobId, String queue, String kind, int attempt, String error) implements JobEvent {}
 
-  /** The job was cancelled while running, or by its handler. */
+  /** The job was cancelled: before it ran, while running, or by its handler. */
   record Cancelled(UUID jobId, String queue, String kind, int attempt) implements JobEvent {}
 
   /** The handler asked to run again later; no attempt was used up. */

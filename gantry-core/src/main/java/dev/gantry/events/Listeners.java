@@ -17,7 +17,11 @@ public final class Listeners {
     for (JobListener listener : listeners) {
       try {
         listener.onEvent(event);
-      } catch (RuntimeException e) {
+      } catch (VirtualMachineError fatal) {
+        throw fatal;
+      } catch (Throwable e) {
+        // Any other failure, Errors included: a listener must never leave a job unsettled or
+        // stop the completer's thread.
         log.warn("Gantry job listener {} failed on {}", listener, event, e);
       }
     }

@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +46,11 @@ public final class Worker implements AutoCloseable {
   private final Map<String, Registration<?>> handlers;
   private final Map<String, JobFetcher> fetchers = new ConcurrentHashMap<>();
   private final Map<UUID, JobExecution> inFlight = new ConcurrentHashMap<>();
-  private final ExecutorService handlerThreads = Executors.newThreadPerTaskExecutor(
-      Thread.ofVirtual().name("gantry-job-", 0).factory());
+  private final ExecutorService handlerThreads;
   private final ScheduledThreadPoolExecutor timers = newTimers();
+  /** Staging, rescue and pruning, on their own thread so that a slow one never delays a timeout. */
+  private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("gantry-maintenance").factory());
   private final JobCompleter completer;
   private final Heartbeater heartbeater;
   private final List<Runnable> unsubscribe = new ArrayList<>();
@@ -57,6 +60,7 @@ public final class Worker implements AutoCloseable {
     this.ctx = ctx;
     this.settings = settings;
     this.handlers = handlers;
+    this.handlerThreads = Executors.newThreadPerTaskExecutor(settings.handlerThreads());
     this.completer = new JobCompleter(ctx, settings.completeBatchSize(), settings.maxPendingCompletions(),
         settings.completeFlushInterval(), this::written, this::rejected);
     this.heartbeater = new Heartbeater(ctx.db(), ctx.sql(), settings.heartbeatInterval(), settings.leaseDuration(),
@@ -112,7 +116,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void every(Duration interval, String what, Runnable task) {
-    timers.scheduleWithFixedDelay(() -> {
+    maintenance.scheduleWithFixedDelay(() -> {
       if (closed) {
         return;
       }
@@ -324,7 +328,10 @@ public final class Worker implements AutoCloseable {
     closed = true;
     unsubscribe.forEach(Runnable::run);
     fetchers.values().forEach(JobFetcher::stop);
+    maintenance.shutdown();
     try {
+      // A maintenance statement under way finishes; none starts after close() returns.
+      maintenance.awaitTermination(10, TimeUnit.SECONDS);
       for (JobFetcher f : fetchers.values()) {
         f.join(Duration.ofSeconds(10));
       }
@@ -357,6 +364,7 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      maintenance.shutdownNow();
       timers.shutdownNow();
       handlerThreads.shutdownNow();
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Configures a worker node: the queues it serves with their concurrency, the handlers it runs,
@@ -35,6 +36,7 @@ public final class WorkerBuilder {
   private Duration rescueInterval;
   private Duration pruneInterval = Duration.ofMinutes(1);
   private Retention retention = Retention.DEFAULT;
+  private ThreadFactory handlerThreads = Thread.ofVirtual().name("gantry-job-", 0).factory();
 
   public WorkerBuilder(Context ctx) {
     this.ctx = ctx;
@@ -155,6 +157,16 @@ public final class WorkerBuilder {
   }
 
   /**
+   * The threads handlers run on, one per attempt; default virtual threads. Pass a platform
+   * thread factory for handlers that pin their carrier (long {@code synchronized} blocks around
+   * I/O, native calls).
+   */
+  public WorkerBuilder handlerThreads(ThreadFactory factory) {
+    this.handlerThreads = Objects.requireNonNull(factory, "handlerThreads");
+    return this;
+  }
+
+  /**
    * Starts claiming and running jobs.
    *
    * @throws IllegalStateException if no queue is configured, or the heartbeat is not shorter than the lease
@@ -170,7 +182,7 @@ public final class WorkerBuilder {
     Duration rescue = rescueInterval != null ? rescueInterval : leaseDuration.dividedBy(4);
     WorkerSettings settings = new WorkerSettings(workerId, Map.copyOf(queues), leaseDuration, heartbeatInterval,
         pollInterval, fetchBatchSize, completeBatchSize, completeFlushInterval, maxPendingCompletions, defaultTimeout,
-        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, retention);
+        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, retention, handlerThreads);
     Worker worker = new Worker(ctx, settings, Map.copyOf(handlers));
     worker.start();
     return worker;

@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import dev.gantry.maintenance.Retention;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A worker node's settings; see {@link WorkerBuilder} for each one's meaning and default.
@@ -23,4 +24,5 @@ record WorkerSettings(
     Duration stageInterval,
     Duration rescueInterval,
     Duration pruneInterval,
-    Retention retention) {}
+    Retention retention,
+    ThreadFactory handlerThreads) {}

@@ -1,5 +1,5 @@
 -- Gantry schema, version 1: the hot jobs table, the finished jobs table, counters and wake-ups.
--- ${schema} is replaced by the configured schema name (validated as a plain identifier).
+-- The schema placeholder is replaced by the configured schema name (validated as a plain identifier).
 
 CREATE SCHEMA IF NOT EXISTS ${schema};
 
