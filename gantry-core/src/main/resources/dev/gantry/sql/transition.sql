@@ -7,14 +7,16 @@
 -- The guard on lease_token is what keeps a worker that lost its lease from touching the newer
 -- attempt: its rows simply do not match. Returns the ids that were changed.
 -- The rows are locked in id order before any is changed, as heartbeat.sql locks them, so that this
--- and a heartbeat over the same jobs never deadlock.
+-- and a heartbeat over the same jobs never deadlock. The locked rows carry their input, so every
+-- later step joins on the primary key only (a join back to the unnest() input would be planned as
+-- a nested loop: quadratic in the batch size).
 WITH input AS (
   SELECT *
   FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
        AS i(id, token, outcome, result, error, delay_ms)
 ),
 locked AS (
-  SELECT j.id
+  SELECT j.id, i.token, i.outcome, i.result, i.error, i.delay_ms
   FROM ${schema}.jobs j
   JOIN input i ON j.id = i.id
   WHERE (i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token)
@@ -23,11 +25,11 @@ locked AS (
 ),
 finishing AS (
   DELETE FROM ${schema}.jobs j
-  USING input i, locked l
-  WHERE j.id = i.id AND l.id = j.id
-    AND i.outcome IN ('completed', 'dead', 'cancelled')
-    AND ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
-  RETURNING j.*, i.outcome, i.result, i.error
+  USING locked l
+  WHERE j.id = l.id
+    AND l.outcome IN ('completed', 'dead', 'cancelled')
+    AND ((l.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = l.token))
+  RETURNING j.*, l.outcome, l.result, l.error
 ),
 archived AS (
   INSERT INTO ${schema}.finished_jobs
@@ -53,8 +55,8 @@ requeued AS (
                     ELSE j.errors || jsonb_build_array(i.error::jsonb || jsonb_build_object('at', now())) END,
       lease_token = NULL,
       lease_expires_at = NULL
-  FROM input i, locked l
-  WHERE j.id = i.id AND l.id = j.id
+  FROM locked i
+  WHERE j.id = i.id
     AND i.outcome IN ('retry', 'snooze')
     AND j.state = 'running' AND j.lease_token = i.token
   RETURNING j.id, j.queue, j.state

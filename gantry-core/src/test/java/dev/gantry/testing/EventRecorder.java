@@ -1,6 +1,5 @@
 package dev.gantry.testing;
 
-
 import dev.gantry.events.JobEvent;
 import dev.gantry.events.JobListener;
 import java.util.List;
@@ -24,6 +23,10 @@ public final class EventRecorder implements JobListener {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
+  public <E extends JobEvent> List<E> of(Class<E> type, UUID jobId) {
+    return of(type).stream().filter(e -> e.jobId().equals(jobId)).toList();
+  }
+
   public List<JobEvent> forJob(UUID id) {
     return events.stream().filter(e -> e.jobId().equals(id)).toList();
   }
@@ -31,7 +34,7 @@ public final class EventRecorder implements JobListener {
   /** Waits until an event of this type has fired for this job and returns the first one. */
   public <E extends JobEvent> E awaitEvent(Class<E> type, UUID id) {
     return org.awaitility.Awaitility.await("a " + type.getSimpleName() + " event for job " + id).atMost(TestWorkers.WAIT)
-        .until(() -> of(type).stream().filter(e -> e.jobId().equals(id)).findFirst(), java.util.Optional::isPresent)
+        .until(() -> of(type, id).stream().findFirst(), java.util.Optional::isPresent)
         .orElseThrow();
   }
 }

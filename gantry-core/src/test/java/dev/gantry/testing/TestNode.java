@@ -11,13 +11,13 @@ import java.util.function.UnaryOperator;
 /**
  * One worker node inside the test JVM, as a separate application would run it: its own small
  * connection pool (switchable, to simulate outages), its own {@link Gantry} instance with an
- * {@link EventLog}, and one worker with short test timings unless the caller changes them.
+ * {@link EventRecorder}, and one worker with short test timings unless the caller changes them.
  */
 public final class TestNode implements AutoCloseable {
   private final String name;
   private final HikariDataSource pool;
   private final SwitchableDataSource dataSource;
-  private final EventLog events = new EventLog();
+  private final EventRecorder events = new EventRecorder();
   private final Gantry gantry;
   private Worker worker;
 
@@ -76,7 +76,7 @@ public final class TestNode implements AutoCloseable {
     return worker;
   }
 
-  public EventLog events() {
+  public EventRecorder events() {
     return events;
   }
 
