@@ -85,7 +85,7 @@ public record DemoReport(
     out.printf(Locale.ROOT, "  %-12s %8d %9d%n", "unfinished", actual.unfinished(), 0);
     out.printf(Locale.ROOT, "  %-12s %8d %9d%n", "total", actual.finished() + actual.unfinished(), jobs);
     out.println();
-    out.printf(Locale.ROOT, "  Events: %d attempts started, %d completed, %d failed and retried, %d snoozed, %d dead, %d cancelled while running%n",
+    out.printf(Locale.ROOT, "  Events: %d attempts started, %d completed, %d failed and retried, %d snoozed, %d dead, %d cancelled%n",
         events.started(), events.completed(), events.retried(), events.snoozed(), events.dead(), events.cancelled());
     if (!deadAndCancelled.isEmpty()) {
       out.println();
