@@ -1,0 +1,178 @@
+package dev.gantry.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark command: runs the selected workloads on every selected system, one after another,
+ * in this JVM and against one PostgreSQL, then writes docs/benchmarks/results-NAME.md and .svg.
+ *
+ * <pre>
+ * ./bench [--quick] [--systems gantry,raw-sql,db-scheduler,jobrunr]
+ *         [--workloads throughput,latency,backlog,realistic,sustained] [--jobs N] [--threads N]
+ *         [--backlog N] [--sustained-minutes N] [--out DIR] [--name NAME]
+ * </pre>
+ */
+public final class Bench {
+  static final List<String> ALL_SYSTEMS = List.of("gantry", "raw-sql", "db-scheduler", "jobrunr");
+  static final List<String> ALL_WORKLOADS = List.of("throughput", "latency", "backlog", "realistic", "sustained");
+
+  private Bench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < argv.length; i++) {
+      String a = argv[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println(usage());
+        return;
+      }
+      if (!a.startsWith("--")) {
+        fail("unexpected argument " + a);
+      }
+      String key = a.substring(2);
+      String value = "true";
+      if (key.contains("=")) {
+        value = key.substring(key.indexOf('=') + 1);
+        key = key.substring(0, key.indexOf('='));
+      } else if (!key.equals("quick") && i + 1 < argv.length) {
+        value = argv[++i];
+      }
+      opts.put(key, value);
+    }
+    boolean quick = opts.containsKey("quick");
+    Settings base = quick ? Settings.quickRun() : Settings.fullRun();
+    Settings s = new Settings(quick,
+        intOpt(opts, "jobs", base.jobs()), base.singleEnqueues(), intOpt(opts, "threads", base.threads()),
+        base.latencyRate(), intOpt(opts, "latency-seconds", base.latencySeconds()),
+        intOpt(opts, "backlog", base.backlog()), base.backlogProcessed(),
+        intOpt(opts, "realistic-jobs", base.realisticJobs()), base.realisticInFlight(), base.realisticSleepMillis(),
+        intOpt(opts, "sustained-minutes", base.sustainedMinutes()), intOpt(opts, "sustained-rate", base.sustainedRate()),
+        base.timeoutSeconds());
+    List<String> systemNames = list(opts.getOrDefault("systems", String.join(",", ALL_SYSTEMS)), ALL_SYSTEMS);
+    List<String> defaultWorkloads = s.sustainedMinutes() > 0 ? ALL_WORKLOADS : ALL_WORKLOADS.subList(0, 4);
+    List<String> workloads = list(opts.getOrDefault("workloads", String.join(",", defaultWorkloads)), ALL_WORKLOADS);
+    Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks"));
+    String name = opts.getOrDefault("name", quick ? "quick" : "full");
+
+    Instant began = Instant.now();
+    try (DatabaseAccess db = DatabaseAccess.open(64)) {
+      Waits.log("database: %s", db.description());
+      List<QueueSystem> systems = new ArrayList<>();
+      for (String n : systemNames) {
+        systems.add(switch (n) {
+          case "gantry" -> new GantrySystem(db.dataSource());
+          case "raw-sql" -> new RawSqlSystem(db.dataSource());
+          case "db-scheduler" -> new DbSchedulerSystem(db.dataSource());
+          case "jobrunr" -> new JobRunrSystem(db.dataSource());
+          default -> throw new IllegalArgumentException(n);
+        });
+      }
+      List<ResultTable> tables = new ArrayList<>();
+      for (String w : workloads) {
+        switch (w) {
+          case "throughput" -> tables.add(ThroughputWorkload.run(systems, s));
+          case "latency" -> tables.add(LatencyWorkload.run(systems, s));
+          case "backlog" -> {
+            List<QueueSystem> ours = systems.stream()
+                .filter(q -> q.name().equals("gantry") || q.name().equals("raw-sql")).toList();
+            if (!ours.isEmpty()) {
+              tables.add(BacklogWorkload.run(ours, s, db));
+            }
+          }
+          case "realistic" -> tables.add(RealisticWorkload.run(systems, s));
+          case "sustained" -> tables.add(SustainedWorkload.run(systems, s));
+          default -> throw new IllegalArgumentException(w);
+        }
+      }
+      for (QueueSystem q : systems) {
+        q.setUp();
+        q.close();
+      }
+      long took = ChronoUnit.SECONDS.between(began, Instant.now());
+      String command = "./bench" + (argv.length == 0 ? "" : " " + String.join(" ", argv));
+      String header = header(command, began, took, db, systems);
+      String md = Report.markdown(tables, header);
+      Files.createDirectories(out);
+      Report.write(out.resolve("results-" + name + ".md"), md
+          + "\n![chart](results-" + name + ".svg)\n");
+      Report.write(out.resolve("results-" + name + ".svg"), Report.svg(tables, "Gantry benchmark (" + name
+          + "), " + began.truncatedTo(ChronoUnit.SECONDS)));
+      System.out.println(md);
+      Waits.log("wrote %s and .svg (%d s)", out.resolve("results-" + name + ".md"), took);
+    }
+    System.exit(0); // some peers leave non-daemon threads behind
+  }
+
+  private static String header(String command, Instant began, long took, DatabaseAccess db,
+      List<QueueSystem> systems) throws Exception {
+    StringBuilder h = new StringBuilder();
+    h.append("## Results: `").append(command).append("`\n\n");
+    h.append("Run at ").append(began.truncatedTo(ChronoUnit.SECONDS)).append(", took ").append(took).append(" s.\n\n");
+    h.append("**Machine:** ").append(machine()).append("\n\n");
+    h.append("**Database:** ").append(db.description()).append(". Settings:\n\n| setting | value |\n|---|---|\n");
+    db.settings().forEach((k, v) -> h.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    h.append("\n**Systems:**\n\n");
+    for (QueueSystem q : systems) {
+      h.append("- **").append(q.name()).append("**: ").append(q.configuration()).append('\n');
+    }
+    h.append("\nRatio columns divide Gantry's figure by the peer's (for latencies and memory, below 1 is better for "
+        + "Gantry); against raw-sql, the ceiling, they are percentages.\n");
+    return h.toString();
+  }
+
+  private static String machine() {
+    String cpu = "?";
+    String mem = "?";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+      mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+          .findFirst().map(l -> l.replaceAll("\\D", "")).map(k -> (Long.parseLong(k) / 1048576) + " GiB").orElse("?");
+    } catch (Exception ignored) {
+      // not Linux: leave it unknown
+    }
+    Runtime rt = Runtime.getRuntime();
+    return String.format("%d cores (%s), %s RAM, %s %s; Java %s (%s), max heap %d MiB", rt.availableProcessors(), cpu,
+        mem, System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), rt.maxMemory() / 1048576);
+  }
+
+  private static int intOpt(Map<String, String> opts, String key, int def) {
+    String v = opts.get(key);
+    return v == null ? def : Integer.parseInt(v.replace("_", "").replace(",", ""));
+  }
+
+  private static List<String> list(String value, List<String> allowed) {
+    List<String> out = Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    for (String x : out) {
+      if (!allowed.contains(x)) {
+        fail("unknown " + x + "; choose from " + allowed);
+      }
+    }
+    return out;
+  }
+
+  private static void fail(String message) {
+    System.err.println("bench: " + message + "\n" + usage());
+    System.exit(2);
+  }
+
+  static String usage() {
+    return """
+        usage: ./bench [--quick] [--systems gantry,raw-sql,db-scheduler,jobrunr]
+                       [--workloads throughput,latency,backlog,realistic,sustained]
+                       [--jobs N] [--threads N] [--latency-seconds N] [--backlog N] [--realistic-jobs N]
+                       [--sustained-minutes N] [--sustained-rate N] [--out DIR] [--name NAME]
+          --quick  small sizes, finishes in under 2 minutes (no sustained run)
+          Database: GANTRY_BENCH_DATABASE_URL (JDBC or postgres:// URL), else an embedded PostgreSQL.
+          Writes DIR/results-NAME.md and .svg (default docs/benchmarks, NAME quick or full).""";
+  }
+}
