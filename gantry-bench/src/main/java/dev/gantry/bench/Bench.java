@@ -75,6 +75,7 @@ public final class Bench {
           default -> throw new IllegalArgumentException(n);
         });
       }
+      warmUp(systems, s);
       List<ResultTable> tables = new ArrayList<>();
       for (String w : workloads) {
         switch (w) {
@@ -111,6 +112,26 @@ public final class Bench {
     System.exit(0); // some peers leave non-daemon threads behind
   }
 
+  /**
+   * Runs 2,000 jobs and 200 single enqueues through each system once, unmeasured, so that no
+   * system pays for class loading and JIT compilation in the measured runs (the first system would).
+   */
+  private static void warmUp(List<QueueSystem> systems, Settings s) throws Exception {
+    for (QueueSystem q : systems) {
+      Waits.log("warm-up: %s", q.name());
+      q.setUp();
+      Recorder rec = new Recorder(2_000);
+      q.enqueueBulk(0, 2_000);
+      q.startWorkers(s.threads(), rec, 0);
+      Waits.until(() -> rec.runs() >= 2_000 && q.unfinished() == 0, 30_000, 20);
+      q.stopWorkers();
+      q.setUp();
+      for (int i = 0; i < 200; i++) {
+        q.enqueueOne(i);
+      }
+    }
+  }
+
   private static String header(String command, Instant began, long took, DatabaseAccess db,
       List<QueueSystem> systems) throws Exception {
     StringBuilder h = new StringBuilder();
@@ -123,6 +144,8 @@ public final class Bench {
     for (QueueSystem q : systems) {
       h.append("- **").append(q.name()).append("**: ").append(q.configuration()).append('\n');
     }
+    h.append("\nEach system first runs 2,000 jobs and 200 single enqueues unmeasured (class loading, JIT). "
+        + "Systems run one after another, each on freshly recreated tables.\n");
     h.append("\nRatio columns divide Gantry's figure by the peer's (for latencies and memory, below 1 is better for "
         + "Gantry); against raw-sql, the ceiling, they are percentages.\n");
     return h.toString();

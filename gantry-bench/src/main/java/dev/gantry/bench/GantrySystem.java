@@ -32,7 +32,7 @@ final class GantrySystem implements QueueSystem {
 
   @Override
   public String configuration() {
-    return "gantry-core " + Gantry.class.getPackage().getImplementationVersion() + " (this build). "
+    return "gantry-core 0.1.0-SNAPSHOT (this build). "
         + "Worker defaults: claim batch up to the free slots (at most 100) per statement, outcomes batched "
         + "(up to 1,000 per statement, flushed every 10 ms), LISTEN/NOTIFY wake-ups with a 1 s fallback poll, "
         + "handlers on virtual threads; concurrency = the workload's thread count on queue `default`. "

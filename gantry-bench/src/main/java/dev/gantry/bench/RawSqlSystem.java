@@ -32,6 +32,7 @@ final class RawSqlSystem implements QueueSystem {
   private static final int ENQUEUE_CHUNK = 5_000;
   private static final int CLAIM_BATCH = 100;
   private static final int COMPLETE_BATCH = 1_000;
+  private static final long FLUSH_NANOS = 10_000_000;
 
   private static final String INSERT_BULK = "INSERT INTO " + SCHEMA + ".jobs (kind, args, state) "
       + "SELECT 'noop', a::jsonb, 'available' FROM unnest(?::text[]) a";
@@ -69,8 +70,8 @@ final class RawSqlSystem implements QueueSystem {
   public String configuration() {
     return "Gantry's schema (same migration, same indexes and triggers) with three hand-written statements: "
         + "bulk INSERT ... unnest (chunks of 5,000), claim CTE with FOR UPDATE SKIP LOCKED (up to the free slots, "
-        + "at most 100), DELETE ... RETURNING into finished_jobs (up to 1,000 per statement, flushed as soon as "
-        + "the completer thread finds any). One fetcher thread that LISTENs on its own connection (woken by the "
+        + "at most 100), DELETE ... RETURNING into finished_jobs (up to 1,000 per statement, flushed after 10 ms "
+        + "or when full, as Gantry's completer). One fetcher thread that LISTENs on its own connection (woken by the "
         + "schema's insert trigger, 1 s fallback), handlers on virtual threads, concurrency = the workload's "
         + "thread count. No lease tokens, heartbeats, retries, JSON mapping, events or maintenance.";
   }
@@ -178,7 +179,17 @@ final class RawSqlSystem implements QueueSystem {
           continue;
         }
         batch.add(first);
-        done.drainTo(batch, COMPLETE_BATCH - 1);
+        // Like Gantry's completer: let outcomes gather for up to 10 ms unless a batch is full.
+        long flushAt = System.nanoTime() + FLUSH_NANOS;
+        while (batch.size() < COMPLETE_BATCH && System.nanoTime() < flushAt) {
+          done.drainTo(batch, COMPLETE_BATCH - batch.size());
+          if (batch.size() < COMPLETE_BATCH) {
+            UUID next = done.poll(Math.max(0, flushAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next != null) {
+              batch.add(next);
+            }
+          }
+        }
         Array ids = c.createArrayOf("uuid", batch.toArray());
         ps.setArray(1, ids);
         ps.executeUpdate();

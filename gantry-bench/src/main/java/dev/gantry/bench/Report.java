@@ -70,7 +70,10 @@ final class Report {
       return "–";
     }
     double r = gantry / peer;
-    return asPercent ? String.format(Locale.ROOT, "%.0f %%", 100 * r) : String.format(Locale.ROOT, "%.2f×", r);
+    if (asPercent) {
+      return String.format(Locale.ROOT, "%.0f %%", 100 * r);
+    }
+    return r >= 0.1 ? String.format(Locale.ROOT, "%.2f×", r) : String.format(Locale.ROOT, "%.4f×", r);
   }
 
   /** Panels of horizontal bars, one per charted row; each panel has its own linear scale. */

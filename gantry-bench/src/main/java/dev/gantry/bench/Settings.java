@@ -18,7 +18,7 @@ record Settings(
     long timeoutSeconds) {
 
   static Settings fullRun() {
-    return new Settings(false, 100_000, 2_000, 16, 50, 60, 1_000_000, 50_000, 50_000, 500, 50, 10, 1_000, 600);
+    return new Settings(false, 100_000, 2_000, 16, 50, 30, 1_000_000, 50_000, 50_000, 500, 50, 10, 1_000, 600);
   }
 
   static Settings quickRun() {
