@@ -47,8 +47,13 @@ final class DatabaseAccess implements AutoCloseable {
     return source.description();
   }
 
-  void analyze() throws SQLException {
-    Sql.execute(dataSource(), "ANALYZE");
+  /** ANALYZE every table of one schema. */
+  void analyze(String schema) throws SQLException {
+    for (String table : Sql.tableSizes(dataSource(), schema).keySet()) {
+      if (!table.endsWith(" (indexes)")) {
+        Sql.execute(dataSource(), "ANALYZE " + schema + "." + table);
+      }
+    }
   }
 
   Map<String, String> settings() throws SQLException {

@@ -57,6 +57,11 @@ final class DbSchedulerSystem implements QueueSystem {
   }
 
   @Override
+  public String schema() {
+    return SCHEMA;
+  }
+
+  @Override
   public String configuration() {
     return "db-scheduler 16.7.1 (newest release Maven Central serves). One-time task, Integer data (default Java "
         + "serializer). `pollUsingLockAndFetch(0.5, 1.0)`: the README's recommendation for high throughput on "

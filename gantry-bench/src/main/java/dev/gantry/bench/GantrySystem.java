@@ -31,6 +31,11 @@ final class GantrySystem implements QueueSystem {
   }
 
   @Override
+  public String schema() {
+    return SCHEMA;
+  }
+
+  @Override
   public String configuration() {
     return "gantry-core 0.1.0-SNAPSHOT (this build). "
         + "Worker defaults: claim batch up to the free slots (at most 100) per statement, outcomes batched "

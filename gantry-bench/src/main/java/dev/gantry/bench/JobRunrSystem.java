@@ -64,6 +64,11 @@ final class JobRunrSystem implements QueueSystem {
   }
 
   @Override
+  public String schema() {
+    return SCHEMA;
+  }
+
+  @Override
   public String configuration() {
     return "JobRunr 8.3.1 open source (newest release Maven Central serves), PostgresStorageProvider with table "
         + "prefix `bench_jobrunr.`, Jackson JSON mapper, `JobRequest`/`JobRequestHandler` jobs (no lambda "

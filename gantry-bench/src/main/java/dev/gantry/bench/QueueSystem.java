@@ -11,6 +11,9 @@ public interface QueueSystem extends AutoCloseable {
   /** Short name for tables ("gantry", "raw-sql", "db-scheduler", "jobrunr"). */
   String name();
 
+  /** The PostgreSQL schema that holds all of this system's tables. */
+  String schema();
+
   /** Each setting and why, for the report. */
   String configuration();
 

@@ -67,6 +67,11 @@ final class RawSqlSystem implements QueueSystem {
   }
 
   @Override
+  public String schema() {
+    return SCHEMA;
+  }
+
+  @Override
   public String configuration() {
     return "Gantry's schema (same migration, same indexes and triggers) with three hand-written statements: "
         + "bulk INSERT ... unnest (chunks of 5,000), claim CTE with FOR UPDATE SKIP LOCKED (up to the free slots, "

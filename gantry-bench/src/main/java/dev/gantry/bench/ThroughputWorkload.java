@@ -19,10 +19,12 @@ final class ThroughputWorkload {
       q.enqueueBulk(0, s.jobs());
       long t1 = System.nanoTime();
       Recorder rec = new Recorder(s.jobs());
+      CpuMeter.Sample cpu0 = CpuMeter.now();
       q.startWorkers(s.threads(), rec, 0);
       boolean finished = Waits.until(() -> rec.runs() >= s.jobs() && q.unfinished() == 0,
           s.timeoutSeconds() * 1000, 20);
       long t2 = System.nanoTime();
+      CpuMeter.Sample cpu = CpuMeter.now().minus(cpu0);
       q.stopWorkers();
       long processed = finished ? s.jobs() : Math.min(rec.runs(), s.jobs());
       if (!finished) {
@@ -33,6 +35,9 @@ final class ThroughputWorkload {
           processed / Waits.seconds(t0, t2));
       t.put("processing only, jobs/s", true, true, q.name(), processed / Waits.seconds(t1, t2));
       t.put("bulk enqueue, jobs/s", true, true, q.name(), s.jobs() / Waits.seconds(t0, t1));
+      t.put("processing: JVM CPU ms per 1,000 jobs", false, false, q.name(), cpu.jvmNanos() / 1e6 / (processed / 1000.0));
+      t.put("processing: PostgreSQL CPU ms per 1,000 jobs", false, false, q.name(),
+          cpu.postgresNanos() < 0 ? Double.NaN : cpu.postgresNanos() / 1e6 / (processed / 1000.0));
 
       q.setUp();
       long t3 = System.nanoTime();
@@ -44,6 +49,10 @@ final class ThroughputWorkload {
           true, true, q.name(), s.singleEnqueues() / Waits.seconds(t3, t4));
       Waits.log("  %s: end to end %.0f jobs/s", q.name(), processed / Waits.seconds(t0, t2));
     }
+    t.note("CPU per 1,000 jobs is measured over the processing phase: the benchmark JVM's process CPU time "
+        + "(includes the benchmark's own polling, small), and the summed CPU time of all local `postgres` "
+        + "processes read from /proc (– when the database is not on this machine). Both share the same cores, "
+        + "so together they say where a system's time goes.");
     return t;
   }
 }
