@@ -56,9 +56,13 @@ requeued AS (
       lease_token = NULL,
       lease_expires_at = NULL
   FROM locked i
+  -- No "j.state = 'running'" here: locked already checked it (and holds the row lock), and with it
+  -- the planner may drive this update from the partial lease index, scanning every running job
+  -- once per locked row (quadratic: seconds per batch with tens of thousands running when the
+  -- statistics still say few are). The token match alone keeps the same rows.
   WHERE j.id = i.id
     AND i.outcome IN ('retry', 'snooze')
-    AND j.state = 'running' AND j.lease_token = i.token
+    AND j.lease_token = i.token
   RETURNING j.id, j.queue, j.state
 )
 SELECT id FROM archived
