@@ -72,8 +72,8 @@ final class JobRunrSystem implements QueueSystem {
   public String configuration() {
     return "JobRunr 8.3.1 open source (newest release Maven Central serves), PostgresStorageProvider with table "
         + "prefix `bench_jobrunr.`, Jackson JSON mapper, `JobRequest`/`JobRequestHandler` jobs (no lambda "
-        + "analysis). `andWorkerCount(n)` = the workload's thread count; poll interval 5 s, the smallest JobRunr "
-        + "accepts (default 15 s; JobRunr has no LISTEN/NOTIFY wake-up); bulk enqueue with "
+        + "analysis). `andWorkerCount(n)` = the workload's thread count; poll interval 5 s (default 15 s; shorter "
+        + "not tried; JobRunr has no LISTEN/NOTIFY wake-up); bulk enqueue with "
         + "`JobRequestScheduler.enqueue(Stream)` (JobRunr saves in batches); dashboard off.";
   }
 

@@ -74,8 +74,8 @@ final class RawSqlSystem implements QueueSystem {
   @Override
   public String configuration() {
     return "Gantry's schema (same migration, same indexes and triggers) with three hand-written statements: "
-        + "bulk INSERT ... unnest (chunks of 5,000), claim CTE with FOR UPDATE SKIP LOCKED (up to the free slots, "
-        + "at most 100), DELETE ... RETURNING into finished_jobs (up to 1,000 per statement, flushed after 10 ms "
+        + "bulk INSERT ... unnest (chunks of 5,000), claim CTE with FOR UPDATE SKIP LOCKED (as soon as half the "
+        + "slots are free, up to the free slots, at most 100), DELETE ... RETURNING into finished_jobs (up to 1,000 per statement, flushed after 10 ms "
         + "or when full, as Gantry's completer). One fetcher thread that LISTENs on its own connection (woken by the "
         + "schema's insert trigger, 1 s fallback), handlers on virtual threads, concurrency = the workload's "
         + "thread count. No lease tokens, heartbeats, retries, JSON mapping, events or maintenance.";
@@ -121,20 +121,22 @@ final class RawSqlSystem implements QueueSystem {
     try (Statement s = listen.createStatement()) {
       s.execute("LISTEN " + SCHEMA + "_wakeup");
     }
-    fetcher = new Thread(() -> fetchLoop(listen, slots, recorder, sleepMillis), "raw-fetcher");
+    fetcher = new Thread(() -> fetchLoop(listen, slots, concurrency, recorder, sleepMillis), "raw-fetcher");
     completer = new Thread(this::completeLoop, "raw-completer");
     fetcher.start();
     completer.start();
   }
 
-  private void fetchLoop(Connection c, Semaphore slots, Recorder recorder, long sleepMillis) {
+  private void fetchLoop(Connection c, Semaphore slots, int concurrency, Recorder recorder, long sleepMillis) {
     try (c; PreparedStatement claim = c.prepareStatement(CLAIM)) {
       PGConnection pg = c.unwrap(PGConnection.class);
+      // Claim when at least half the slots (at most a batch) are free: fewer, fuller claims.
+      int need = Math.min(CLAIM_BATCH, Math.max(1, concurrency / 2));
       while (running) {
-        if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        if (!slots.tryAcquire(need, 100, TimeUnit.MILLISECONDS)) {
           continue;
         }
-        int wanted = 1;
+        int wanted = need;
         while (wanted < CLAIM_BATCH && slots.tryAcquire()) {
           wanted++;
         }
