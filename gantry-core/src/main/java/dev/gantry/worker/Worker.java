@@ -177,8 +177,9 @@ public final class Worker implements AutoCloseable {
     Object result = null;
     Throwable failure = null;
     try {
+      // A job whose cancel was requested before it started is not run: settle records it as cancelled.
       if (execution.cancelRequested()) {
-        failure = null; // cancelled before it started: settle below records it as cancelled
+        result = null;
       } else if (registration == null) {
         failure = new IllegalStateException("no handler for kind '" + job.kind() + "' on worker " + settings.workerId());
       } else {
@@ -335,10 +336,7 @@ public final class Worker implements AutoCloseable {
       for (JobFetcher f : fetchers.values()) {
         f.join(Duration.ofSeconds(10));
       }
-      long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-      while (hasUnsettled() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      waitWhile(this::hasUnsettled, settings.shutdownTimeout());
       for (JobExecution e : List.copyOf(inFlight.values())) {
         if (e.settle()) {
           ClaimedJob job = e.job();
@@ -351,10 +349,7 @@ public final class Worker implements AutoCloseable {
       }
       // A handler that settled just before may still be preparing its outcome (serialising its
       // result): let it reach the completer, or it would be lost once the completer has stopped.
-      long handOverDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (isHandingOver() && System.nanoTime() < handOverDeadline) {
-        Thread.sleep(10);
-      }
+      waitWhile(this::isHandingOver, Duration.ofSeconds(10));
       int unwritten = completer.stop(Duration.ofSeconds(10));
       if (unwritten > 0) {
         log.error("Gantry worker {} stopped with {} job outcomes unwritten (database unreachable); "
@@ -369,6 +364,15 @@ public final class Worker implements AutoCloseable {
       handlerThreads.shutdownNow();
     }
     log.info("Gantry worker {} stopped", settings.workerId());
+  }
+
+  /** Checks the condition every 10 ms until it is false or the timeout has passed (shutdown only). */
+  private static void waitWhile(java.util.function.BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   private boolean isHandingOver() {
