@@ -38,11 +38,13 @@ final class RawSqlSystem implements QueueSystem {
       + "SELECT 'noop', a::jsonb, 'available' FROM unnest(?::text[]) a";
   private static final String INSERT_ONE = "INSERT INTO " + SCHEMA + ".jobs (kind, args, state) "
       + "VALUES ('noop', ?::jsonb, 'available')";
-  private static final String CLAIM = "WITH picked AS (SELECT id FROM " + SCHEMA + ".jobs "
+  // Like Gantry's claim, the claim's commit does not wait for the WAL flush (see docs/design.md).
+  private static final String CLAIM = "WITH no_flush AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)), "
+      + "picked AS (SELECT id FROM " + SCHEMA + ".jobs "
       + "WHERE state = 'available' AND queue = 'default' ORDER BY priority, scheduled_at, id LIMIT ? "
       + "FOR UPDATE SKIP LOCKED) "
       + "UPDATE " + SCHEMA + ".jobs j SET state = 'running', attempt = j.attempt + 1, attempted_at = now(), "
-      + "lease_expires_at = now() + interval '30 seconds' FROM picked WHERE j.id = picked.id "
+      + "lease_expires_at = now() + interval '30 seconds' FROM picked, no_flush WHERE j.id = picked.id "
       + "RETURNING j.id, (j.args ->> 'seq')::int";
   private static final String COMPLETE = "WITH done AS (DELETE FROM " + SCHEMA + ".jobs WHERE id = ANY(?::uuid[]) "
       + "RETURNING *) INSERT INTO " + SCHEMA + ".finished_jobs (id, queue, kind, args, state, priority, attempt, "

@@ -1,7 +1,10 @@
 -- Claim up to N due jobs of one queue in one statement: SKIP LOCKED lets any number of workers
 -- claim side by side without waiting on each other. Each claim gets a fresh lease token and a
 -- lease that ends by the database clock.
-WITH picked AS (
+WITH no_flush AS MATERIALIZED (
+  SELECT set_config('synchronous_commit', 'off', true)
+),
+picked AS (
   SELECT id
   FROM ${schema}.jobs
   WHERE state = 'available' AND queue = ?
@@ -16,7 +19,7 @@ SET state = 'running',
     lease_token = gen_random_uuid(),
     lease_expires_at = now() + ? * interval '1 millisecond',
     worker_id = ?
-FROM picked
+FROM picked, no_flush
 WHERE j.id = picked.id
 RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.lease_token,
           j.cancel_requested_at IS NOT NULL AS cancel_requested
