@@ -80,6 +80,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false) // the data is the point: keep it when we stop
+          // The library, made for tests, starts PostgreSQL with fsync and synchronous_commit off,
+          // which can lose acknowledged commits (or corrupt the data) when the machine crashes.
+          // An acknowledged job must never be lost; these options come after its -F, so they win.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .start();

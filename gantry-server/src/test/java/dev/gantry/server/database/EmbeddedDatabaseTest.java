@@ -46,6 +46,21 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
+  void everyCommitIsFlushedToDiskBeforeItIsAcknowledged() throws Exception {
+    // The embedded library turns synchronous_commit off by default; an acknowledged enqueue
+    // must survive a crash of the database, so Gantry turns it back on.
+    try (EmbeddedDatabase database = EmbeddedDatabase.start(temp.resolve("pgdata"));
+        HikariDataSource pool = TestDatabase.pool(database.jdbcUrl(), 1);
+        var c = pool.getConnection();
+        var rs = c.createStatement().executeQuery(
+            "SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("on");
+      assertThat(rs.getString(2)).isEqualTo("on");
+    }
+  }
+
+  @Test
   void aDataDirectoryIsUsedByOneServerAtATime() {
     Path data = temp.resolve("pgdata");
     try (EmbeddedDatabase running = EmbeddedDatabase.start(data)) {
