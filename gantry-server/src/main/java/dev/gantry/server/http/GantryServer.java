@@ -18,12 +18,14 @@ import dev.gantry.server.maintenance.ServerMaintenance;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ public final class GantryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GantryServer.class);
   /** Longer than the longest long-poll (60 s), so Jetty never cuts a waiting request. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
+  /** How long a stop waits for requests in progress to finish. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final ServerSettings settings;
   private final ServerMetrics metrics;
@@ -138,6 +142,12 @@ public final class GantryServer implements AutoCloseable {
     config.concurrency.useVirtualThreads = true;
     config.http.prefer405over404 = true;
     config.http.maxRequestSize = settings.maxBodyBytes();
+    config.jetty.modifyServer(server -> {
+      // A graceful stop: stop accepting, then let requests in progress (long-polls ended by
+      // stopWaiting()) write their responses before the connections close.
+      server.insertHandler(new GracefulHandler());
+      server.setStopTimeout(STOP_TIMEOUT.toMillis());
+    });
     config.jetty.addConnector((server, httpConfiguration) -> {
       ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
       connector.setHost(settings.host());
@@ -151,6 +161,9 @@ public final class GantryServer implements AutoCloseable {
         route.handler().handle(ctx);
       });
     }
+    // Javalin answers its own HTTP exceptions (no route, wrong method) as text unless a handler
+    // is registered for HttpResponseException itself.
+    config.routes.exception(HttpResponseException.class, errors::handle);
     config.routes.exception(Exception.class, errors::handle);
     config.requestLogger.http((ctx, millis) -> metrics.recordRequest(ctx.method().name(), routeOf(ctx),
         ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000))));

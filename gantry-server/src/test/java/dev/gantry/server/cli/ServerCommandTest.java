@@ -13,7 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -32,9 +33,18 @@ class ServerCommandTest {
     pb.environment().put("GANTRY_DATABASE_URL", TestDatabase.get().jdbcUrl());
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     Process process = pb.start();
+    // Every line the server prints, read as it comes until the process closes its output.
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        out.lines().forEach(lines::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
+      String first = lines.poll(60, TimeUnit.SECONDS);
+      assertThat(first).as("the server's first line").isNotNull();
       Matcher url = Pattern.compile("Gantry server listening on (http://127\\.0\\.0\\.1:\\d+) \\(PostgreSQL at .*, schema "
           + schema + "\\)").matcher(first);
       assertThat(url.matches()).as(first).isTrue();
@@ -43,13 +53,11 @@ class ServerCommandTest {
           HttpRequest.newBuilder(URI.create(url.group(1) + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(live.statusCode()).isEqualTo(200);
 
-      process.destroy(); // SIGTERM
+      // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+      assertThat(process.toHandle().destroy()).isTrue();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      List<String> rest = new ArrayList<>();
-      for (String line = readLine(out); line != null; line = readLine(out)) {
-        rest.add(line);
-      }
-      assertThat(rest).containsExactly("Gantry server stopped.");
+      reading.get(10, TimeUnit.SECONDS);
+      assertThat(new ArrayList<>(lines)).containsExactly("Gantry server stopped.");
     } finally {
       process.destroyForcibly();
     }
@@ -64,13 +72,5 @@ class ServerCommandTest {
     CliRun shortKey = CliRun.onTestDatabase("server", "--metrics-key", "short");
     assertThat(shortKey.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(shortKey.err()).contains("metrics key must be at least 16 characters");
-  }
-
-  private static String readLine(BufferedReader in) {
-    try {
-      return in.readLine();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
