@@ -55,4 +55,19 @@ class ErrorsTest {
       assertThat(t.post("/v1/jobs", t.producer, "{\"kind\":\"k\"}").status()).isEqualTo(201);
     }
   }
+
+  @Test
+  void aStatementTheDatabaseRefusesIsAGeneric500LoggedOnTheServer() {
+    try (TestServer t = TestServer.start()) {
+      t.db.execute("DROP TABLE " + t.schema + ".idempotency_keys");
+
+      Reply r = t.postWithKey("/v1/jobs", t.producer, "k-1", "{\"kind\":\"k\"}");
+
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:internal");
+      assertThat(r.json().get("detail").asText()).contains("logged on the server");
+      assertThat(r.body()).doesNotContain("idempotency_keys").doesNotContain("Exception").doesNotContain("at dev.gantry");
+      assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).isEmpty();
+    }
+  }
 }
