@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MigrationTest {
-  private static final List<String> TABLES = List.of("finished_counts", "finished_jobs", "jobs", "schema_migrations");
+  private static final List<String> TABLES = List.of("api_keys", "finished_counts", "finished_jobs", "idempotency_keys", "jobs", "schema_migrations");
 
   private final TestDatabase db = TestDatabase.get();
 
@@ -58,7 +58,7 @@ class MigrationTest {
   void applyingMigrationsAgainChangesNothing() throws Exception {
     String schema = db.newSchema();
     Migrator migrator = new Migrator(schema);
-    assertThat(migrator.migrate(db.dataSource())).containsExactly(1);
+    assertThat(migrator.migrate(db.dataSource())).containsExactly(1, 3);
     List<String> before = structure(schema);
 
     assertThat(migrator.migrate(db.dataSource())).isEmpty();
@@ -68,7 +68,7 @@ class MigrationTest {
       assertThat(b.job(id)).isPresent();
     }
     assertThat(structure(schema)).isEqualTo(before);
-    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations")).isEqualTo(1);
+    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations")).isEqualTo(2);
   }
 
   @Test
@@ -96,7 +96,7 @@ class MigrationTest {
         }
 
         assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-        assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations")).containsExactly("1 jobs");
+        assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations")).containsExactly("1 jobs", "3 api_keys");
         assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace")).isEqualTo(4);
         // and the schema works
         Gantry any = instances.get(round);

@@ -5,7 +5,9 @@ import dev.gantry.server.cli.CommandFactory;
 import dev.gantry.server.cli.DemoCommand;
 import dev.gantry.server.cli.ErrorReporter;
 import dev.gantry.server.cli.ExitCodes;
+import dev.gantry.server.cli.KeysCommand;
 import dev.gantry.server.cli.MigrateCommand;
+import dev.gantry.server.cli.ServerCommand;
 import dev.gantry.server.cli.VersionProvider;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DemoCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, MigrateCommand.class, ServerCommand.class, KeysCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {
         "",
         "Database:",

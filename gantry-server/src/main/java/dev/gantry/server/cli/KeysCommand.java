@@ -1,0 +1,248 @@
+package dev.gantry.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.schema.Migrator;
+import dev.gantry.server.auth.ApiKey;
+import dev.gantry.server.auth.ApiKeyToken;
+import dev.gantry.server.auth.CreatedKey;
+import dev.gantry.server.auth.KeyStore;
+import dev.gantry.server.auth.Revocation;
+import dev.gantry.server.auth.Role;
+import dev.gantry.server.database.DatabaseSource;
+import dev.gantry.server.http.ApiJson;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gantry keys}: creates, lists and revokes the HTTP API's keys. Each subcommand migrates
+ * the schema first, so keys can be made before the server has ever run.
+ */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    header = "Creates, lists and revokes API keys of the HTTP server.",
+    description = {
+        "Roles: producer (enqueue, read, wait for and cancel jobs), worker (claim and complete jobs: remote workers), "
+            + "admin (everything, including retry, delete and queue counts).",
+        "",
+        "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set.",
+        ""},
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+public final class KeysCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** Opens the database, migrates the schema, and runs the work with a key store on it. */
+  static <T> T withKeys(CliEnvironment environment, String schema, Function<KeyStore, T> work) {
+    try (DatabaseSource database = DatabaseSource.open(environment.databaseConfig())) {
+      new Migrator(schema).migrate(database.dataSource());
+      return work.apply(new KeyStore(database.dataSource(), schema));
+    }
+  }
+
+  static ObjectNode json(ApiKey key) {
+    ObjectNode o = ApiJson.object();
+    o.put("id", key.shortId());
+    o.put("uuid", key.id().toString());
+    o.put("name", key.name());
+    o.put("role", key.role().apiName());
+    o.put("tenant", key.tenant());
+    o.put("created_at", text(key.createdAt()));
+    o.put("revoked_at", text(key.revokedAt()));
+    o.put("last_used_at", text(key.lastUsedAt()));
+    return o;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  static void printJson(PrintWriter out, Object value) {
+    out.println(new String(ApiJson.write(value), StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** Checks {@code --role} when the command line is read, so a wrong role is a usage error. */
+  static final class RoleConverter implements CommandLine.ITypeConverter<Role> {
+    @Override
+    public Role convert(String value) {
+      try {
+        return Role.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      header = "Creates an API key and prints it; it is shown only this once.")
+  static final class Create implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the key is for, such as 'billing service'.")
+    private String name;
+
+    @Option(names = "--role", required = true, paramLabel = "ROLE", converter = RoleConverter.class,
+        description = "producer, worker or admin.")
+    private Role role;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Limit the key to this tenant's jobs. (This server"
+        + " version refuses tenant keys with 403 until it can limit requests to a tenant.)")
+    private String tenant;
+
+    @Option(names = "--json", description = "Print the key as JSON.")
+    private boolean json;
+
+    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
+        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
+    private String schema;
+
+    Create(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      try {
+        KeyStore.requireName(name);
+        KeyStore.requireTenant(tenant);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      CreatedKey created = withKeys(environment, schema, keys -> keys.create(name, role, tenant));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode o = json(created.key());
+        o.put("key", created.token());
+        printJson(out, o);
+      } else {
+        out.println(created.token());
+        out.println();
+        out.println("API key " + created.key().shortId() + " (" + created.key().name() + ", role "
+            + created.key().role().apiName() + (created.key().tenant() == null ? "" : ", tenant " + created.key().tenant())
+            + ") created. This is the only time the key is shown: store it now.");
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      header = "Lists the API keys, valid and revoked (never their secrets).")
+  static final class ListKeys implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the keys as a JSON array.")
+    private boolean json;
+
+    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
+        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
+    private String schema;
+
+    ListKeys(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      List<ApiKey> keys = withKeys(environment, schema, KeyStore::list);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ArrayNode array = ApiJson.mapper().createArrayNode();
+        keys.forEach(k -> array.add(json(k)));
+        printJson(out, array);
+        return ExitCodes.OK;
+      }
+      if (keys.isEmpty()) {
+        out.println("No API keys. Create one with 'gantry keys create --name NAME --role ROLE'.");
+        out.flush();
+        return ExitCodes.OK;
+      }
+      String format = "%-26s  %-8s  %-12s  %-7s  %-20s  %-20s  %s%n";
+      out.printf(format, "ID", "ROLE", "TENANT", "STATUS", "CREATED", "LAST USED", "NAME");
+      for (ApiKey k : keys) {
+        out.printf(format, k.shortId(), k.role().apiName(), k.tenant() == null ? "-" : k.tenant(),
+            k.revoked() ? "revoked" : "valid", seconds(k.createdAt()), seconds(k.lastUsedAt()), k.name());
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private static String seconds(Instant instant) {
+      return instant == null ? "-" : instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      header = "Revokes an API key: the server refuses it from the next request on.")
+  static final class Revoke implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The key's id as 'gantry keys list' shows it (or its UUID).")
+    private String id;
+
+    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
+        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
+    private String schema;
+
+    Revoke(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      UUID uuid = parseId(id).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "ID must be a key id as 'gantry keys list' shows it (26 characters) or its UUID, got: " + id));
+      Revocation r = withKeys(environment, schema, keys -> keys.revoke(uuid));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(r.alreadyRevoked()
+          ? "API key " + r.key().shortId() + " (" + r.key().name() + ") was already revoked at " + r.key().revokedAt() + "."
+          : "API key " + r.key().shortId() + " (" + r.key().name() + ") revoked.");
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private static Optional<UUID> parseId(String text) {
+      Optional<UUID> shortId = ApiKeyToken.decodeId(text);
+      if (shortId.isPresent()) {
+        return shortId;
+      }
+      try {
+        return text.length() == 36 ? Optional.of(UUID.fromString(text)) : Optional.empty();
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.gantry.server.cli;
+
+import dev.gantry.Gantry;
+import dev.gantry.server.database.DatabaseSource;
+import dev.gantry.server.http.GantryServer;
+import dev.gantry.server.http.ServerSettings;
+import dev.gantry.server.http.metrics.ServerMetrics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gantry server}: serves the HTTP API until the process is told to stop (SIGTERM, Ctrl-C),
+ * then stops cleanly: the HTTP server first, then Gantry, then the database.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    header = "Serves Gantry's HTTP API.",
+    description = {
+        "Applies pending migrations, then serves the HTTP API (described at /openapi.json) until stopped with "
+            + "SIGTERM or Ctrl-C. Also stages delayed jobs, rescues jobs whose worker's lease expired and prunes "
+            + "finished jobs, so a server alone keeps the queue moving. Requests need an API key "
+            + "(see 'gantry keys create'), except /health/live, /health/ready, /openapi.json and /metrics.",
+        "",
+        "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set. "
+            + "GANTRY_METRICS_KEY sets the metrics key without showing it in the process list.",
+        ""})
+public final class ServerCommand implements Callable<Integer> {
+  /** The environment variable for {@code --metrics-key}. */
+  public static final String METRICS_KEY_VARIABLE = "GANTRY_METRICS_KEY";
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final CliEnvironment environment;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = ServerSettings.DEFAULT_HOST,
+      description = "The address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this machine only).")
+  private String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerSettings.DEFAULT_PORT,
+      description = "The port; 0 picks a free one, printed at start (default: ${DEFAULT-VALUE}).")
+  private int port;
+
+  @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "" + ServerSettings.DEFAULT_MAX_BODY_BYTES,
+      description = "The largest request body accepted; larger ones get 413 (default: ${DEFAULT-VALUE}, 1 MiB).")
+  private long maxBodyBytes;
+
+  @Option(names = "--metrics-key", paramLabel = "KEY",
+      description = "The bearer token Prometheus sends to /metrics, at least 16 characters (or set "
+          + METRICS_KEY_VARIABLE + "). Without one, /metrics answers only clients on this machine.")
+  private String metricsKey;
+
+  @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
+      description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
+  private String schema;
+
+  ServerCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String key = metricsKey != null ? metricsKey : environment.variables().get(METRICS_KEY_VARIABLE);
+    ServerSettings settings;
+    try {
+      settings = ServerSettings.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
+          .withMetricsKey(key == null || key.isEmpty() ? null : key);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        // The JVM exits when the hooks return: wait for the clean stop below.
+        stopped.await(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gantry-server-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      ServerMetrics metrics = new ServerMetrics();
+      try (DatabaseSource database = DatabaseSource.open(environment.databaseConfig());
+          Gantry gantry = Gantry.builder(database.dataSource()).schema(schema).listener(metrics.jobListener()).build();
+          GantryServer server = new GantryServer(gantry, database.dataSource(), settings, metrics).start()) {
+        out.println("Gantry server listening on " + server.url() + " (" + database.description() + ", schema " + schema + ")");
+        out.flush();
+        stopRequested.await();
+      }
+      out.println("Gantry server stopped.");
+      out.flush();
+      return ExitCodes.OK;
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it is what stopped us, and returns now that stopped is counted down
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.gantry.server.http.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
+import dev.gantry.server.http.FieldError;
+import dev.gantry.server.http.JsonFields;
+import dev.gantry.server.http.Problems;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns enqueue request bodies into {@link JobRequest}s, checking every field and collecting
+ * every mistake, so that a batch with one bad job is refused whole with all its errors listed.
+ *
+ * <p>Durations ({@code delay}, {@code timeout}) are ISO-8601 strings such as {@code PT30S}:
+ * self-describing, where a bare number would leave the unit to guess.
+ */
+public final class EnqueueRequests {
+  public static final int MAX_BATCH = 1000;
+  static final Duration MAX_DELAY = Duration.ofDays(366);
+  static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+  static final int MAX_ATTEMPTS = 10_000;
+  static final int MAX_TAGS = 50;
+
+  private EnqueueRequests() {}
+
+  /**
+   * The job of a {@code POST /v1/jobs} body.
+   *
+   * @throws dev.gantry.server.http.ProblemException 400 listing every mistake
+   */
+  public static JobRequest one(JsonNode body) {
+    List<FieldError> errors = new ArrayList<>();
+    JobRequest request = read("", body, errors);
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    return request;
+  }
+
+  /**
+   * The jobs of a {@code POST /v1/jobs/batch} body ({@code {"jobs": [...]}}, 1 to 1,000 jobs).
+   *
+   * @throws dev.gantry.server.http.ProblemException 400 listing every mistake in every job
+   */
+  public static List<JobRequest> batch(JsonNode body) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonFields fields = JsonFields.of("", body, errors);
+    JsonNode jobs = fields.requiredArray("jobs");
+    fields.finish();
+    List<JobRequest> requests = new ArrayList<>();
+    if (jobs != null) {
+      if (jobs.isEmpty() || jobs.size() > MAX_BATCH) {
+        errors.add(new FieldError("jobs", "must have 1 to " + MAX_BATCH + " jobs, got " + jobs.size()));
+      } else {
+        for (int i = 0; i < jobs.size(); i++) {
+          requests.add(read("jobs[" + i + "]", jobs.get(i), errors));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    return requests;
+  }
+
+  private static JobRequest read(String path, JsonNode node, List<FieldError> errors) {
+    int before = errors.size();
+    JsonFields f = JsonFields.of(path, node, errors);
+    String kind = f.requiredString("kind");
+    ObjectNode args = f.optionalObject("args");
+    String queue = f.optionalString("queue");
+    Integer priority = f.optionalInt("priority", -100, 100);
+    Duration delay = f.optionalDuration("delay", Duration.ZERO, MAX_DELAY);
+    Instant runAt = f.optionalInstant("run_at");
+    Integer maxAttempts = f.optionalInt("max_attempts", 1, MAX_ATTEMPTS);
+    Duration timeout = f.optionalDuration("timeout", MIN_TIMEOUT, MAX_TIMEOUT);
+    String uniqueKey = f.optionalString("unique_key");
+    List<String> tags = f.optionalStrings("tags", MAX_TAGS,
+        t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
+    ObjectNode metadata = f.optionalObject("metadata");
+    f.finish();
+
+    if (kind != null) {
+      checked(f, "kind", () -> JobRequest.of(kind, null));
+    }
+    if (queue != null) {
+      checked(f, "queue", () -> JobOptions.requireQueueName(queue));
+    }
+    if (delay != null && runAt != null) {
+      f.reject("run_at", "set either delay or run_at, not both");
+    }
+    if (uniqueKey != null && (uniqueKey.isBlank() || uniqueKey.length() > 1000)) {
+      f.reject("unique_key", "must be 1 to 1000 characters and not blank");
+    }
+    if (errors.size() > before) {
+      return null;
+    }
+
+    JobOptions options = JobOptions.defaults();
+    if (queue != null) {
+      options = options.withQueue(queue);
+    }
+    if (priority != null) {
+      options = options.withPriority(priority);
+    }
+    if (delay != null) {
+      options = options.withDelay(delay);
+    }
+    if (runAt != null) {
+      options = options.withRunAt(runAt);
+    }
+    if (maxAttempts != null) {
+      options = options.withMaxAttempts(maxAttempts);
+    }
+    if (timeout != null) {
+      options = options.withTimeout(timeout);
+    }
+    if (uniqueKey != null) {
+      options = options.withUniqueKey(uniqueKey);
+    }
+    if (tags != null) {
+      options = options.withTags(tags.toArray(String[]::new));
+    }
+    if (metadata != null) {
+      // JSON values as they are (JsonNode), so that nulls and nesting survive: Map.copyOf in
+      // JobOptions refuses Java nulls, and the mapper writes JsonNode values unchanged.
+      Map<String, Object> values = new LinkedHashMap<>();
+      metadata.properties().forEach(e -> values.put(e.getKey(), e.getValue()));
+      options = options.withMetadata(values);
+    }
+    return new JobRequest(kind, args == null ? null : args, options);
+  }
+
+  /** Runs one of Gantry's own checks and records its message against the field. */
+  private static void checked(JsonFields f, String field, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      f.reject(field, e.getMessage());
+    }
+  }
+}

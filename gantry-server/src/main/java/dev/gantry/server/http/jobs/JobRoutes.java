@@ -1,0 +1,297 @@
+package dev.gantry.server.http.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Gantry;
+import dev.gantry.GantryException;
+import dev.gantry.enqueue.EnqueueResult;
+import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
+import dev.gantry.job.CancelResult;
+import dev.gantry.job.Job;
+import dev.gantry.job.JobFilter;
+import dev.gantry.job.JobPage;
+import dev.gantry.job.JobState;
+import dev.gantry.server.auth.ApiKey;
+import dev.gantry.server.auth.Role;
+import dev.gantry.server.database.ServerStatements;
+import dev.gantry.server.http.ApiJson;
+import dev.gantry.server.http.FieldError;
+import dev.gantry.server.http.ProblemException;
+import dev.gantry.server.http.Problems;
+import dev.gantry.server.http.QueryParams;
+import dev.gantry.server.http.RequestBody;
+import dev.gantry.server.http.Responses;
+import dev.gantry.server.http.auth.Authenticator;
+import dev.gantry.server.http.jobs.Enqueuer.Reply;
+import dev.gantry.server.http.metrics.ServerMetrics;
+import io.javalin.http.Context;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * The {@code /v1/jobs} routes: enqueue one or a batch (with idempotency keys), read, list, wait
+ * for, cancel, retry and delete jobs, through Gantry's Java API.
+ */
+public final class JobRoutes {
+  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Gantry gantry;
+  private final RequestBody body;
+  private final Enqueuer enqueuer;
+  private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+
+  public JobRoutes(Gantry gantry, DataSource dataSource, RequestBody body, ServerMetrics metrics) {
+    this.gantry = gantry;
+    this.body = body;
+    this.enqueuer = new Enqueuer(gantry, dataSource, new ServerStatements(gantry.schema()), metrics);
+  }
+
+  /** {@code POST /v1/jobs}: 201 with the new job, or 200 with the unfinished job that holds the same unique key. */
+  public void enqueue(Context ctx) {
+    RequestBody.Json json = body.json(ctx);
+    ApiKey caller = Authenticator.caller(ctx);
+    IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
+    JobRequest request = EnqueueRequests.one(json.value());
+    send(ctx, enqueuer.enqueue(caller, key, List.of(request), done -> {
+      EnqueueResult result = done.results().get(0);
+      ObjectNode view = JobView.of(done.jobs().get(0), seesStackTraces(caller));
+      view.put("duplicate", result.duplicate());
+      return new Reply(result.duplicate() ? 200 : 201, ApiJson.write(view), false);
+    }));
+  }
+
+  /** {@code POST /v1/jobs/batch}: all jobs in one statement, or none; 201 if any is new, 200 if all were duplicates. */
+  public void enqueueBatch(Context ctx) {
+    RequestBody.Json json = body.json(ctx);
+    ApiKey caller = Authenticator.caller(ctx);
+    IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
+    List<JobRequest> requests = EnqueueRequests.batch(json.value());
+    send(ctx, enqueuer.enqueue(caller, key, requests, done -> {
+      ObjectNode response = ApiJson.object();
+      ArrayNode jobs = response.putArray("jobs");
+      boolean anyNew = false;
+      for (int i = 0; i < done.results().size(); i++) {
+        ObjectNode view = JobView.of(done.jobs().get(i), seesStackTraces(caller));
+        view.put("duplicate", done.results().get(i).duplicate());
+        jobs.add(view);
+        anyNew |= !done.results().get(i).duplicate();
+      }
+      return new Reply(anyNew ? 201 : 200, ApiJson.write(response), false);
+    }));
+  }
+
+  /** {@code GET /v1/jobs}: a page of jobs, newest first, and the cursor of the next page. */
+  public void list(Context ctx) {
+    QueryParams q = QueryParams.of(ctx, Set.of("queue", "kind", "state", "tag", "limit", "cursor"));
+    List<FieldError> errors = new ArrayList<>();
+    String queue = q.get("queue");
+    if (queue != null) {
+      check(errors, "queue", () -> JobOptions.requireQueueName(queue));
+    }
+    String kind = q.get("kind");
+    if (kind != null) {
+      check(errors, "kind", () -> JobRequest.of(kind, null));
+    }
+    JobState state = null;
+    String stateText = q.get("state");
+    if (stateText != null) {
+      state = Arrays.stream(JobState.values()).filter(s -> s.dbName().equals(stateText)).findFirst().orElse(null);
+      if (state == null) {
+        errors.add(new FieldError("state", "must be one of " + Arrays.stream(JobState.values()).map(JobState::dbName)
+            .collect(Collectors.joining(", ")) + ", got '" + stateText + "'"));
+      }
+    }
+    String tag = q.get("tag");
+    if (tag != null && (tag.isBlank() || tag.length() > 200)) {
+      errors.add(new FieldError("tag", "must be 1 to 200 characters and not blank"));
+    }
+    int limit = 100;
+    String limitText = q.get("limit");
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 1000) {
+        errors.add(new FieldError("limit", "must be an integer between 1 and 1000, got '" + limitText + "'"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    String filters = "queue=" + queue + "\u0000kind=" + kind + "\u0000state=" + stateText + "\u0000tag=" + tag;
+    String cursor = q.get("cursor");
+    UUID after = cursor == null ? null : JobCursor.decode(cursor, filters);
+
+    JobPage page = gantry.jobs(JobFilter.all().withQueue(queue).withKind(kind).withState(state).withTag(tag)
+        .withAfter(after).withLimit(limit));
+    ObjectNode response = ApiJson.object();
+    ArrayNode jobs = response.putArray("jobs");
+    boolean stackTraces = seesStackTraces(Authenticator.caller(ctx));
+    page.jobs().forEach(j -> jobs.add(JobView.of(j, stackTraces)));
+    response.put("next_cursor", page.nextCursor() == null ? null : JobCursor.encode(page.nextCursor(), filters));
+    Responses.json(ctx, 200, response);
+  }
+
+  /** {@code GET /v1/jobs/{id}}. */
+  public void get(Context ctx) {
+    UUID id = pathId(ctx);
+    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
+    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+  }
+
+  /**
+   * {@code GET /v1/jobs/{id}/wait?timeout=30s}: answers as soon as the job has finished (woken by
+   * the database's NOTIFY, not by polling), or at the timeout with the job as it is then
+   * ({@code finished: false}).
+   */
+  public void await(Context ctx) {
+    QueryParams q = QueryParams.of(ctx, Set.of("timeout"));
+    Duration timeout = waitTimeout(q.get("timeout"));
+    UUID id = pathId(ctx);
+    Thread self = Thread.currentThread();
+    waiting.add(self);
+    try {
+      if (stopping) {
+        throw stoppingProblem();
+      }
+      Job job = gantry.awaitCompletion(id, timeout).orElse(null);
+      if (job == null) {
+        job = gantry.job(id).orElseThrow(() -> notFound(id));
+      }
+      Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+    } catch (InterruptedException e) {
+      throw stoppingProblem();
+    } finally {
+      waiting.remove(self);
+      Thread.interrupted(); // an interrupt meant for this wait must not reach the next request on this thread
+    }
+  }
+
+  /** {@code POST /v1/jobs/{id}/cancel}: what the cancel did, and the job. */
+  public void cancel(Context ctx) {
+    UUID id = pathId(ctx);
+    CancelResult result = gantry.cancel(id);
+    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
+    ObjectNode response = ApiJson.object();
+    response.put("result", result.name().toLowerCase(Locale.ROOT));
+    response.set("job", JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+    Responses.json(ctx, 200, response);
+  }
+
+  /** {@code POST /v1/jobs/{id}/retry}: the job, due now. */
+  public void retry(Context ctx) {
+    UUID id = pathId(ctx);
+    try {
+      gantry.retry(id);
+    } catch (IllegalStateException e) {
+      throw Problems.conflict(e.getMessage());
+    } catch (GantryException e) {
+      if (e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+        throw Problems.conflict(e.getMessage());
+      }
+      throw e;
+    }
+    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
+    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+  }
+
+  /** {@code DELETE /v1/jobs/{id}}: 204. */
+  public void delete(Context ctx) {
+    UUID id = pathId(ctx);
+    try {
+      gantry.delete(id);
+    } catch (IllegalStateException e) {
+      throw Problems.conflict(e.getMessage());
+    }
+    ctx.status(204);
+  }
+
+  /** Ends every wait at once with 503, so that stopping the server does not wait up to a minute. */
+  public void stopWaiting() {
+    stopping = true;
+    waiting.forEach(Thread::interrupt);
+  }
+
+  private static void send(Context ctx, Reply reply) {
+    if (reply.replayed()) {
+      ctx.header("Idempotent-Replayed", "true");
+    }
+    ctx.status(reply.status()).contentType(Responses.JSON).result(reply.body());
+  }
+
+  private static boolean seesStackTraces(ApiKey caller) {
+    return caller.role() == Role.ADMIN;
+  }
+
+  static UUID pathId(Context ctx) {
+    String text = ctx.pathParam("id");
+    if (!UUID_TEXT.matcher(text).matches()) {
+      throw Problems.invalid("id", "must be a job id (a UUID such as 0190f2d4-5b6e-7c3a-9d1e-2f4a6b8c0d1e), got '" + text + "'");
+    }
+    return UUID.fromString(text);
+  }
+
+  /** {@code 30s}, {@code 500ms}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT30S}); at most 60 s. */
+  static Duration waitTimeout(String text) {
+    if (text == null) {
+      return DEFAULT_WAIT;
+    }
+    Duration d = null;
+    Matcher m = SHORT_DURATION.matcher(text);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofSeconds(n);
+      };
+    } else if (text.startsWith("PT") || text.startsWith("pt")) {
+      try {
+        d = Duration.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        d = null;
+      }
+    }
+    if (d == null || d.isNegative() || d.compareTo(MAX_WAIT) > 0) {
+      throw Problems.invalid("timeout", "must be a duration from 0s to 60s, such as 30s, 500ms or PT30S; got '" + text + "'");
+    }
+    return d;
+  }
+
+  private static ProblemException notFound(UUID id) {
+    return Problems.notFound("no job with id " + id + " (it never existed, was deleted, or was pruned after finishing)");
+  }
+
+  private static ProblemException stoppingProblem() {
+    return new ProblemException(Problems.unavailable("the server is stopping; retry the request"));
+  }
+
+  private static void check(List<FieldError> errors, String field, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError(field, e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.gantry.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.server.GantryCli;
+import dev.gantry.testing.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ServerCommandTest {
+  @Test
+  void servesUntilSigtermAndThenStopsCleanly() throws Exception {
+    String schema = TestDatabase.get().newSchema();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The runnable jar's logging (to stderr), not the tests' (to stdout), so stdout is what the command prints.
+    ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=logback.xml",
+        "-cp", System.getProperty("java.class.path"), GantryCli.class.getName(),
+        "server", "--port", "0", "--schema", schema);
+    pb.environment().put("GANTRY_DATABASE_URL", TestDatabase.get().jdbcUrl());
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process process = pb.start();
+    // Every line the server prints, read as it comes until the process closes its output.
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        out.lines().forEach(lines::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      String first = lines.poll(60, TimeUnit.SECONDS);
+      assertThat(first).as("the server's first line").isNotNull();
+      Matcher url = Pattern.compile("Gantry server listening on (http://127\\.0\\.0\\.1:\\d+) \\(PostgreSQL at .*, schema "
+          + schema + "\\)").matcher(first);
+      assertThat(url.matches()).as(first).isTrue();
+
+      HttpResponse<String> live = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url.group(1) + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).isEqualTo(200);
+
+      // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+      assertThat(process.toHandle().destroy()).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      reading.get(10, TimeUnit.SECONDS);
+      assertThat(new ArrayList<>(lines)).containsExactly("Gantry server stopped.");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badSettingsAreUsageErrors() {
+    CliRun run = CliRun.onTestDatabase("server", "--port", "70000");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("port must be between 0");
+
+    CliRun shortKey = CliRun.onTestDatabase("server", "--metrics-key", "short");
+    assertThat(shortKey.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(shortKey.err()).contains("metrics key must be at least 16 characters");
+  }
+}

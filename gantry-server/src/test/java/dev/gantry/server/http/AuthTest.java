@@ -1,0 +1,129 @@
+package dev.gantry.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.enqueue.EnqueueResult;
+import dev.gantry.server.auth.Role;
+import dev.gantry.server.http.TestServer.Reply;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AuthTest {
+  private static final String JOB = "{\"kind\":\"email.send\"}";
+  private final TestServer t = TestServer.start();
+
+  @AfterEach
+  void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void withoutAKeyEveryApiRouteAnswers401WithABearerChallenge() {
+    String id = UUID.randomUUID().toString();
+    for (Reply r : new Reply[] {
+        t.post("/v1/jobs", null, JOB), t.post("/v1/jobs/batch", null, "{\"jobs\":[" + JOB + "]}"),
+        t.get("/v1/jobs", null), t.get("/v1/jobs/" + id, null), t.get("/v1/jobs/" + id + "/wait?timeout=0s", null),
+        t.post("/v1/jobs/" + id + "/cancel", null, ""), t.post("/v1/jobs/" + id + "/retry", null, ""),
+        t.delete("/v1/jobs/" + id, null), t.get("/v1/queues", null)}) {
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"gantry\"");
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:unauthorized");
+      assertThat(r.json().get("detail").asText()).contains("Authorization: Bearer");
+    }
+    assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).isEmpty();
+  }
+
+  @Test
+  void anInvalidKeyIs401AndSaysItWasInvalid() {
+    Reply malformed = t.get("/v1/jobs", "nonsense");
+    Reply wrongSecret = t.get("/v1/jobs", t.producer.substring(0, t.producer.length() - 3) + "abc");
+
+    for (Reply r : new Reply[] {malformed, wrongSecret}) {
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
+      assertThat(r.json().get("detail").asText()).startsWith("the API key is not valid");
+    }
+  }
+
+  @Test
+  void theKeyMayAlsoComeInXApiKey() {
+    Reply r = t.send(t.request("/v1/jobs", null).header("X-Api-Key", t.producer).GET());
+    assertThat(r.status()).isEqualTo(200);
+  }
+
+  @Test
+  void producersMayEnqueueReadWaitAndCancelButNotRetryDeleteOrSeeQueues() {
+    Reply created = t.post("/v1/jobs", t.producer, JOB);
+    assertThat(created.status()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+
+    assertThat(t.get("/v1/jobs/" + id, t.producer).status()).isEqualTo(200);
+    assertThat(t.get("/v1/jobs", t.producer).status()).isEqualTo(200);
+    assertThat(t.get("/v1/jobs/" + id + "/wait?timeout=0s", t.producer).status()).isEqualTo(200);
+    assertThat(t.post("/v1/jobs/" + id + "/cancel", t.producer, "").status()).isEqualTo(200);
+
+    for (Reply r : new Reply[] {t.post("/v1/jobs/" + id + "/retry", t.producer, ""), t.delete("/v1/jobs/" + id, t.producer),
+        t.get("/v1/queues", t.producer)}) {
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:forbidden");
+      assertThat(r.json().get("detail").asText()).contains("has role producer").contains("needs a key with role admin");
+    }
+    assertThat(t.gantry.job(UUID.fromString(id))).isPresent();
+  }
+
+  @Test
+  void workersMayNotUseTheJobRoutesYet() {
+    Reply enqueue = t.post("/v1/jobs", t.worker, JOB);
+    Reply list = t.get("/v1/jobs", t.worker);
+
+    assertThat(enqueue.status()).isEqualTo(403);
+    assertThat(enqueue.json().get("detail").asText()).contains("has role worker").contains("producer or admin");
+    assertThat(list.status()).isEqualTo(403);
+    assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).isEmpty();
+  }
+
+  @Test
+  void adminsMayDoEverything() {
+    EnqueueResult job = t.gantry.enqueue("k", null);
+    String id = job.id().toString();
+    assertThat(t.post("/v1/jobs", t.admin, JOB).status()).isEqualTo(201);
+    assertThat(t.get("/v1/queues", t.admin).status()).isEqualTo(200);
+    assertThat(t.post("/v1/jobs/" + id + "/cancel", t.admin, "").status()).isEqualTo(200);
+    assertThat(t.post("/v1/jobs/" + id + "/retry", t.admin, "").status()).isEqualTo(200);
+    assertThat(t.delete("/v1/jobs/" + id, t.admin).status()).isEqualTo(204);
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedOnTheVeryNextRequest() {
+    String key = t.keys.create("soon revoked", Role.PRODUCER, null).token();
+    assertThat(t.get("/v1/jobs", key).status()).isEqualTo(200);
+
+    t.keys.revoke(dev.gantry.server.auth.ApiKeyToken.parse(key).orElseThrow().id());
+    Reply after = t.get("/v1/jobs", key);
+
+    assertThat(after.status()).isEqualTo(401);
+    assertThat(after.json().get("detail").asText()).contains("was revoked");
+  }
+
+  @Test
+  void tenantKeysAreRefusedUntilTheServerCanLimitRequestsToATenant() {
+    String key = t.keys.create("acme producer", Role.PRODUCER, "acme").token();
+
+    Reply r = t.post("/v1/jobs", key, JOB);
+
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().get("detail").asText()).contains("tenant 'acme'");
+    assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).isEmpty();
+  }
+
+  @Test
+  void healthAndTheApiDescriptionNeedNoKey() {
+    assertThat(t.get("/health/live", null).json().get("status").asText()).isEqualTo("up");
+    assertThat(t.get("/health/ready", null).json().get("status").asText()).isEqualTo("ready");
+    Reply doc = t.get("/openapi.json", null);
+    assertThat(doc.status()).isEqualTo(200);
+    assertThat(doc.json().get("openapi").asText()).isEqualTo("3.1.0");
+  }
+}

@@ -1,0 +1,243 @@
+package dev.gantry.server.http;
+
+import static dev.gantry.testing.TestWorkers.awaitState;
+import static dev.gantry.testing.TestWorkers.fast;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.enqueue.JobOptions;
+import dev.gantry.job.JobState;
+import dev.gantry.server.http.TestServer.Reply;
+import dev.gantry.worker.PermanentFailure;
+import dev.gantry.worker.Worker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobRoutesTest {
+  private final TestServer t = TestServer.start();
+
+  @AfterEach
+  void tearDown() {
+    t.close();
+  }
+
+  private UUID enqueue(String kind, JobOptions options) {
+    return t.gantry.enqueue(kind, Map.of("n", 1), options).id();
+  }
+
+  @Test
+  void readsAJob() {
+    UUID id = enqueue("k", JobOptions.defaults().withTags("t1"));
+
+    Reply r = t.get("/v1/jobs/" + id, t.producer);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("id").asText()).isEqualTo(id.toString());
+    assertThat(r.json().get("args").get("n").asInt()).isEqualTo(1);
+    assertThat(r.json().get("tags").get(0).asText()).isEqualTo("t1");
+  }
+
+  @Test
+  void anUnknownOrMalformedIdIsNamed() {
+    Reply unknown = t.get("/v1/jobs/" + UUID.randomUUID(), t.producer);
+    Reply malformed = t.get("/v1/jobs/123", t.producer);
+
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("detail").asText()).startsWith("no job with id");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.json().get("errors").get(0).get("field").asText()).isEqualTo("id");
+  }
+
+  @Test
+  void stackTracesOfFailedAttemptsAreShownToAdminsOnly() throws Exception {
+    UUID id = enqueue("fails", JobOptions.defaults());
+    try (Worker w = fast(t.gantry).queue("default", 1)
+        .handler("fails", Map.class, (args, ctx) -> {
+          throw new PermanentFailure("bad input");
+        }).start()) {
+      awaitState(t.gantry, id, JobState.DEAD);
+    }
+
+    JsonNode asProducer = t.get("/v1/jobs/" + id, t.producer).json().get("errors").get(0);
+    JsonNode asAdmin = t.get("/v1/jobs/" + id, t.admin).json().get("errors").get(0);
+
+    assertThat(asProducer.get("message").asText()).isEqualTo("bad input");
+    assertThat(asProducer.has("stack_trace")).isFalse();
+    assertThat(asAdmin.get("stack_trace").asText()).contains("PermanentFailure");
+  }
+
+  @Test
+  void listsPageByPageWithFiltersAndCursors() {
+    List<UUID> mail = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      mail.add(enqueue("email", JobOptions.defaults().withQueue("mail").withTags("batch-1")));
+    }
+    enqueue("email", JobOptions.defaults().withQueue("other"));
+    enqueue("report", JobOptions.defaults().withQueue("mail"));
+
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Reply page = t.get("/v1/jobs?queue=mail&kind=email&tag=batch-1&state=available&limit=2"
+          + (cursor == null ? "" : "&cursor=" + cursor), t.producer);
+      assertThat(page.status()).isEqualTo(200);
+      page.json().get("jobs").forEach(j -> seen.add(j.get("id").asText()));
+      cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+      pages++;
+    } while (cursor != null);
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).containsExactlyElementsOf(mail.reversed().stream().map(UUID::toString).toList());
+  }
+
+  @Test
+  void aTamperedCursorOrOneFromOtherFiltersIs400() {
+    for (int i = 0; i < 3; i++) {
+      enqueue("k", JobOptions.defaults());
+    }
+    String cursor = t.get("/v1/jobs?limit=1", t.producer).json().get("next_cursor").asText();
+    char last = cursor.charAt(cursor.length() - 2);
+    String tampered = cursor.substring(0, cursor.length() - 2) + (last == 'A' ? 'B' : 'A') + cursor.charAt(cursor.length() - 1);
+
+    Reply ok = t.get("/v1/jobs?limit=1&cursor=" + cursor, t.producer);
+    Reply bad = t.get("/v1/jobs?limit=1&cursor=" + tampered, t.producer);
+    Reply garbage = t.get("/v1/jobs?cursor=not-a-cursor!", t.producer);
+    Reply otherFilters = t.get("/v1/jobs?limit=1&kind=k&cursor=" + cursor, t.producer);
+
+    assertThat(ok.status()).isEqualTo(200);
+    for (Reply r : new Reply[] {bad, garbage, otherFilters}) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("cursor");
+    }
+    assertThat(otherFilters.json().get("detail").asText()).contains("other filters");
+  }
+
+  @Test
+  void badQueryParametersAreNamed() {
+    Reply r = t.get("/v1/jobs?state=done&limit=5000&stat=dead&queue=a%20b", t.producer);
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("errors")).extracting(e -> e.get("field").asText()).containsExactly("stat");
+    Reply values = t.get("/v1/jobs?state=done&limit=5000&queue=a%20b", t.producer);
+    assertThat(values.json().get("errors")).extracting(e -> e.get("field").asText())
+        .containsExactly("queue", "state", "limit");
+    assertThat(values.json().get("errors").get(1).get("message").asText())
+        .isEqualTo("must be one of scheduled, available, running, retryable, completed, dead, cancelled, got 'done'");
+  }
+
+  @Test
+  void cancelsAQueuedJobAndLeavesAFinishedOneAlone() {
+    UUID id = enqueue("k", JobOptions.defaults());
+
+    Reply first = t.post("/v1/jobs/" + id + "/cancel", t.producer, "");
+    Reply second = t.post("/v1/jobs/" + id + "/cancel", t.producer, "");
+
+    assertThat(first.json().get("result").asText()).isEqualTo("cancelled");
+    assertThat(first.json().get("job").get("state").asText()).isEqualTo("cancelled");
+    assertThat(second.json().get("result").asText()).isEqualTo("already_finished");
+    assertThat(t.post("/v1/jobs/" + UUID.randomUUID() + "/cancel", t.producer, "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void cancellingARunningJobRequestsItAndTheWorkerEndsIt() throws Exception {
+    UUID id = enqueue("blocks", JobOptions.defaults());
+    CountDownLatch started = new CountDownLatch(1);
+    try (Worker w = fast(t.gantry).queue("default", 1)
+        .handler("blocks", Map.class, (args, ctx) -> {
+          started.countDown();
+          new CountDownLatch(1).await(); // until the cancel interrupts it
+          return null;
+        }).start()) {
+      assertThat(started.await(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      Reply r = t.post("/v1/jobs/" + id + "/cancel", t.producer, "");
+
+      assertThat(r.json().get("result").asText()).isEqualTo("cancel_requested");
+      assertThat(r.json().get("job").get("cancel_requested").asBoolean()).isTrue();
+      awaitState(t.gantry, id, JobState.CANCELLED);
+    }
+  }
+
+  @Test
+  void retriesAFinishedJobAndRefusesOneThatIsAlreadyDue() {
+    UUID id = enqueue("k", JobOptions.defaults());
+    t.gantry.cancel(id);
+
+    Reply retried = t.post("/v1/jobs/" + id + "/retry", t.admin, "");
+    Reply again = t.post("/v1/jobs/" + id + "/retry", t.admin, "");
+
+    assertThat(retried.status()).isEqualTo(200);
+    assertThat(retried.json().get("state").asText()).isEqualTo("available");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("detail").asText()).contains("is available");
+    assertThat(t.post("/v1/jobs/" + UUID.randomUUID() + "/retry", t.admin, "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void retryingAJobWhoseUniqueKeyIsTakenIs409() {
+    UUID first = enqueue("k", JobOptions.defaults().withUniqueKey("u"));
+    t.gantry.cancel(first);
+    enqueue("k", JobOptions.defaults().withUniqueKey("u"));
+
+    Reply r = t.post("/v1/jobs/" + first + "/retry", t.admin, "");
+
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.json().get("detail").asText()).contains("same unique key");
+  }
+
+  @Test
+  void deletesAJobThatIsNotRunning() {
+    UUID id = enqueue("k", JobOptions.defaults());
+
+    assertThat(t.delete("/v1/jobs/" + id, t.admin).status()).isEqualTo(204);
+    assertThat(t.gantry.job(id)).isEmpty();
+    assertThat(t.delete("/v1/jobs/" + id, t.admin).status()).isEqualTo(404);
+  }
+
+  @Test
+  void deletingARunningJobIs409() throws Exception {
+    UUID id = enqueue("blocks", JobOptions.defaults());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Worker w = fast(t.gantry).queue("default", 1)
+        .handler("blocks", Map.class, (args, ctx) -> {
+          started.countDown();
+          release.await();
+          return null;
+        }).start()) {
+      assertThat(started.await(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      Reply r = t.delete("/v1/jobs/" + id, t.admin);
+
+      assertThat(r.status()).isEqualTo(409);
+      assertThat(r.json().get("detail").asText()).contains("cancel it before deleting it");
+      release.countDown();
+      awaitState(t.gantry, id, JobState.COMPLETED);
+    }
+  }
+
+  @Test
+  void queuesListTheirCountsInEveryState() {
+    enqueue("k", JobOptions.defaults().withQueue("mail"));
+    enqueue("k", JobOptions.defaults().withQueue("mail"));
+    t.gantry.cancel(enqueue("k", JobOptions.defaults().withQueue("mail")));
+    enqueue("k", JobOptions.defaults().withQueue("reports").withDelay(java.time.Duration.ofHours(1)));
+
+    Reply r = t.get("/v1/queues", t.admin);
+
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode queues = r.json().get("queues");
+    assertThat(queues).extracting(q -> q.get("queue").asText()).containsExactly("mail", "reports");
+    assertThat(queues.get(0).get("counts").get("available").asLong()).isEqualTo(2);
+    assertThat(queues.get(0).get("counts").get("cancelled").asLong()).isEqualTo(1);
+    assertThat(queues.get(0).get("counts").get("dead").asLong()).isZero();
+    assertThat(queues.get(0).get("total").asLong()).isEqualTo(3);
+    assertThat(queues.get(1).get("counts").get("scheduled").asLong()).isEqualTo(1);
+  }
+}
