@@ -102,7 +102,8 @@ public final class Worker implements AutoCloseable {
     if (settings.maintenance()) {
       startMaintenance();
     }
-    log.info("Gantry worker {} started on queues {}", settings.workerId(), settings.queues());
+    log.info("Gantry worker {} started on queues {}", settings.workerId(),
+        settings.queues().isEmpty() ? "(none: maintenance only)" : settings.queues());
   }
 
   private void startMaintenance() {
