@@ -101,7 +101,7 @@ class MigrationTest {
         assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
         assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations ORDER BY version"))
             .containsExactly("1 jobs", "2 tenants_and_remote_workers");
-        assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace")).isEqualTo(5);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace")).isEqualTo(4);
         // and the schema works
         Gantry any = instances.get(round);
         UUID id = instances.get(nodes - 1).enqueue("k", null).id();

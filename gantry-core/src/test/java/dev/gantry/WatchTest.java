@@ -111,6 +111,33 @@ class WatchTest {
   }
 
   @Test
+  void retriesStagingAndCancelRequestsAreReported() throws Exception {
+    UUID id = gantry.enqueue("k", null).id();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ClaimRequest claim = new ClaimRequest(List.of("default"), List.of(), 1, Duration.ofSeconds(30), "w", null, Duration.ZERO);
+    try (JobSubscription s = gantry.watch(id, j -> seen.add(
+        j.state().dbName() + "#" + j.attempt() + (j.cancelRequested() ? " cancel" : "")))) {
+      LeasedJob first = gantry.leases().claim(claim).get(0);
+      await().atMost(WAIT).until(() -> seen.equals(List.of("available#0", "running#1")));
+      gantry.leases().fail(id, first.leaseToken(), "try again", true, null); // backoff about 1 s
+      await().atMost(WAIT).until(() -> seen.equals(List.of("available#0", "running#1", "retryable#1")));
+
+      // Staged by a maintenance-only node; nobody claims it until asked.
+      try (Worker maintenance = fast(gantry).start()) {
+        await().atMost(WAIT).until(() -> seen.equals(List.of("available#0", "running#1", "retryable#1", "available#1")));
+      }
+      LeasedJob second = gantry.leases().claim(claim).get(0);
+      await().atMost(WAIT).until(() -> seen.size() == 5);
+      gantry.cancel(id);
+      await().atMost(WAIT).until(() -> seen.size() == 6);
+      gantry.leases().fail(id, second.leaseToken(), "stopped", true, null);
+      await().atMost(WAIT).until(() -> seen.size() == 7);
+    }
+    assertThat(seen).containsExactly("available#0", "running#1", "retryable#1", "available#1", "running#2",
+        "running#2 cancel", "cancelled#2");
+  }
+
+  @Test
   void finishedJobGivesOneCallAndNothingMore() throws Exception {
     UUID finished = gantry.enqueue("k", null).id();
     gantry.cancel(finished);

@@ -186,6 +186,7 @@ public final class JobLeases {
         ps.setObject(6, token);
         ps.setString(7, tenant);
         ps.setString(8, tenant);
+        ps.setBoolean(9, p.percent() != null || p.message() != null || p.items() != null);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             return new LeaseResult.Ok(rs.getBoolean(1), rs.getTimestamp(2).toInstant());

@@ -312,7 +312,7 @@ public final class Worker implements AutoCloseable {
         ps.setString(2, message);
         ps.setObject(3, job.id());
         ps.setObject(4, job.leaseToken());
-        return ps.executeUpdate();
+        return ps.execute();
       }
     });
   }

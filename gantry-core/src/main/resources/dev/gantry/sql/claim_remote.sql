@@ -35,7 +35,10 @@ claimed AS (
   FROM picked, no_flush
   WHERE j.id = picked.id
   RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.attempt, j.max_attempts, j.lease_token, j.lease_expires_at,
-            j.tenant, j.created_at, j.priority, j.scheduled_at
+            j.tenant, j.created_at, j.priority, j.scheduled_at, j.watched
 )
--- In claim order, so that a worker that runs them one by one starts with the most urgent.
-SELECT * FROM claimed ORDER BY priority, scheduled_at, id
+-- In claim order, so that a worker that runs them one by one starts with the most urgent; watched
+-- jobs tell their watchers they are running.
+SELECT c.* FROM claimed c
+LEFT JOIN LATERAL (SELECT pg_notify('${schema}_changed', c.id::text) WHERE c.watched) n ON true
+ORDER BY c.priority, c.scheduled_at, c.id

@@ -66,7 +66,7 @@ requeued AS (
   WHERE j.id = i.id
     AND i.outcome IN ('retry', 'snooze')
     AND j.lease_token = i.token
-  RETURNING j.id, j.queue, j.state
+  RETURNING j.id, j.queue, j.state, j.watched
 )
 SELECT id FROM archived
 UNION ALL
@@ -75,3 +75,7 @@ UNION ALL
 -- Jobs put straight back to available wake that queue's idle workers.
 SELECT NULL::uuid FROM (SELECT DISTINCT queue FROM requeued WHERE state = 'available') q
                   CROSS JOIN LATERAL pg_notify('${schema}_wakeup', q.queue)
+UNION ALL
+-- Watched jobs put back tell their watchers (finished ones do so by the finished_jobs trigger).
+SELECT NULL::uuid FROM (SELECT id FROM requeued WHERE watched) r
+                  CROSS JOIN LATERAL pg_notify('${schema}_changed', r.id::text)
