@@ -24,7 +24,13 @@ import dev.gantry.job.JobTransitions;
 import dev.gantry.job.QueueCount;
 import dev.gantry.notify.Channels;
 import dev.gantry.notify.Notifier;
+import dev.gantry.remote.JobLeases;
 import dev.gantry.schema.Migrator;
+import dev.gantry.stats.QueueStats;
+import dev.gantry.stats.QueueStatsReader;
+import dev.gantry.tenant.TenantJobs;
+import dev.gantry.watch.JobSubscription;
+import dev.gantry.watch.JobWatcher;
 import dev.gantry.worker.WorkerBuilder;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,6 +40,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -58,6 +65,10 @@ public final class Gantry implements AutoCloseable {
   private final JobReader reader;
   private final JobAdmin admin;
   private final CompletionWaiter waiter;
+  private final JobWatcher watcher;
+  private final JobLeases leases;
+  private final QueueStatsReader stats;
+  private final TenantJobs.Operations tenantOperations = new TenantOperations();
 
   private Gantry(Builder b) {
     Db db = new Db(b.dataSource);
@@ -69,6 +80,9 @@ public final class Gantry implements AutoCloseable {
     this.reader = new JobReader(db, sql, b.mapper);
     this.admin = new JobAdmin(db, sql, transitions, reader);
     this.waiter = new CompletionWaiter(db, sql, reader, notifier);
+    this.watcher = new JobWatcher(db, sql, reader, notifier);
+    this.leases = new JobLeases(db, sql, b.mapper, notifier, this::ensureListening, transitions, reader, ctx.listeners());
+    this.stats = new QueueStatsReader(db, sql, reader);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -150,7 +164,7 @@ public final class Gantry implements AutoCloseable {
     return reader.find(id);
   }
 
-  /** A page of jobs, newest first, filtered by queue, kind, state and tag. */
+  /** A page of jobs, newest first, filtered by queue, kind, state, tag, tenant and creation time. */
   public JobPage jobs(JobFilter filter) {
     return reader.list(filter);
   }
@@ -161,43 +175,91 @@ public final class Gantry implements AutoCloseable {
   }
 
   /**
+   * Per-queue statistics: jobs in each state now, and for the jobs that finished within the
+   * window (by the database clock) how many completed, died or were cancelled, how many finished
+   * per minute, and percentiles of their last attempt's wait and run time.
+   *
+   * @param window how far back to look, 1 second to 31 days
+   * @return one entry per queue that has jobs or had jobs finish within the window, by queue name
+   * @throws IllegalArgumentException if the window is out of range
+   * @throws GantryException if the database cannot be reached
+   */
+  public List<QueueStats> queueStats(Duration window) {
+    return stats.read(window);
+  }
+
+  /**
    * Waits until the job finishes, woken by a notification rather than by polling.
    *
    * @return the finished job, or empty if it did not finish within the timeout
    * @throws JobNotFoundException if there is no such job
    */
   public Optional<Job> awaitCompletion(UUID id, Duration timeout) throws InterruptedException {
-    ensureListening();
-    return waiter.await(id, timeout);
+    return tenantOperations.awaitCompletion(id, null, timeout);
+  }
+
+  /**
+   * Watches a job: calls {@code onChange} at once, on the calling thread, with the job as it is
+   * now, and then, on another thread, one call at a time and in order, with the job as read from
+   * the database after each change of its state or progress (claimed, progress written, retried,
+   * snoozed, staged, cancel requested, finished), until the returned subscription is closed.
+   * Driven by NOTIFY (the job is marked watched, and only watched jobs notify), not by polling.
+   * Changes quicker than a read may be reported together, by one call with the later state; a
+   * call that would show nothing new is not made. A finished job gives its one call and then
+   * none, unless it is retried. {@code onChange} must not block for long; an exception it throws
+   * is logged and the subscription goes on.
+   *
+   * @throws JobNotFoundException if there is no such job
+   * @throws GantryException if the database cannot be reached
+   */
+  public JobSubscription watch(UUID id, Consumer<Job> onChange) {
+    return tenantOperations.watch(id, null, onChange);
+  }
+
+  // ---- tenants and remote workers ----
+
+  /**
+   * One tenant's view: it enqueues jobs for the tenant and sees, changes and waits for only the
+   * tenant's jobs; another tenant's job looks exactly like a missing one.
+   *
+   * @throws IllegalArgumentException if the tenant name is not 1 to 100 letters, digits, {@code . _ : -}
+   */
+  public TenantJobs forTenant(String tenant) {
+    return new TenantJobs(tenant, tenantOperations);
+  }
+
+  /** Leases for workers outside this JVM: claim, heartbeat, complete, fail; see {@link JobLeases}. */
+  public JobLeases leases() {
+    return leases;
   }
 
   // ---- manage ----
 
   /**
-   * Cancels a job; see {@link JobAdmin#cancel(UUID)}. A job cancelled before it ran fires its
+   * Cancels a job; see {@link JobAdmin#cancel(UUID, String)}. A job cancelled before it ran fires its
    * {@link JobEvent.Cancelled} here; one cancelled while running fires it on the node that ran it.
    */
   public CancelResult cancel(UUID id) {
-    CancelResult result = admin.cancel(id);
-    if (result == CancelResult.CANCELLED && !ctx.listeners().isEmpty()) {
-      reader.find(id).ifPresent(j -> ctx.listeners().fire(new JobEvent.Cancelled(j.id(), j.queue(), j.kind(), j.attempt())));
-    }
-    return result;
+    return tenantOperations.cancel(id, null);
   }
 
-  /** Runs a finished or waiting job again; see {@link JobAdmin#retry(UUID)}. */
+  /** Runs a finished or waiting job again; see {@link JobAdmin#retry(UUID, String)}. */
   public void retry(UUID id) {
-    admin.retry(id);
+    admin.retry(id, null);
   }
 
-  /** Deletes a job that is not running; see {@link JobAdmin#delete(UUID)}. */
+  /** Deletes a job that is not running; see {@link JobAdmin#delete(UUID, String)}. */
   public void delete(UUID id) {
-    admin.delete(id);
+    admin.delete(id, null);
   }
 
   // ---- work ----
 
-  /** Configures a worker node that runs jobs in this process; {@link WorkerBuilder#start()} starts it. */
+  /**
+   * Configures a worker node that runs jobs in this process; {@link WorkerBuilder#start()} starts
+   * it. A node with no queues runs only maintenance (staging, rescue of expired leases, including
+   * remote workers', and pruning).
+   */
   public WorkerBuilder worker() {
     ensureListening();
     return new WorkerBuilder(ctx);
@@ -222,11 +284,62 @@ public final class Gantry implements AutoCloseable {
     }
   }
 
-  /** Stops the notification listener. Close workers first. */
+  /** Stops watching and the notification listener. Close workers first. */
   @Override
   public synchronized void close() {
+    watcher.close();
     if (listening) {
       ctx.notifier().close();
+    }
+  }
+
+  /** The tenant-guarded operations; a null tenant is the unscoped API. */
+  private final class TenantOperations implements TenantJobs.Operations {
+    @Override
+    public List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+      return Gantry.this.enqueueAll(requests);
+    }
+
+    @Override
+    public Optional<Job> job(UUID id, String tenant) {
+      return reader.find(id, tenant);
+    }
+
+    @Override
+    public JobPage jobs(JobFilter filter) {
+      return reader.list(filter);
+    }
+
+    @Override
+    public CancelResult cancel(UUID id, String tenant) {
+      CancelResult result = admin.cancel(id, tenant);
+      if (result == CancelResult.CANCELLED && !ctx.listeners().isEmpty()) {
+        reader.find(id, tenant)
+            .ifPresent(j -> ctx.listeners().fire(new JobEvent.Cancelled(j.id(), j.queue(), j.kind(), j.attempt())));
+      }
+      return result;
+    }
+
+    @Override
+    public void retry(UUID id, String tenant) {
+      admin.retry(id, tenant);
+    }
+
+    @Override
+    public void delete(UUID id, String tenant) {
+      admin.delete(id, tenant);
+    }
+
+    @Override
+    public Optional<Job> awaitCompletion(UUID id, String tenant, Duration timeout) throws InterruptedException {
+      ensureListening();
+      return waiter.await(id, tenant, timeout);
+    }
+
+    @Override
+    public JobSubscription watch(UUID id, String tenant, Consumer<Job> onChange) {
+      ensureListening();
+      return watcher.watch(id, tenant, onChange);
     }
   }
 

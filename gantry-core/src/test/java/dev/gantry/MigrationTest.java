@@ -5,8 +5,11 @@ import static dev.gantry.testing.TestWorkers.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.enqueue.JobOptions;
 import dev.gantry.job.Job;
+import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobState;
+import dev.gantry.schema.Migration;
 import dev.gantry.schema.Migrator;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.worker.Worker;
@@ -58,7 +61,7 @@ class MigrationTest {
   void applyingMigrationsAgainChangesNothing() throws Exception {
     String schema = db.newSchema();
     Migrator migrator = new Migrator(schema);
-    assertThat(migrator.migrate(db.dataSource())).containsExactly(1, 3);
+    assertThat(migrator.migrate(db.dataSource())).containsExactly(1, 2, 3);
     List<String> before = structure(schema);
 
     assertThat(migrator.migrate(db.dataSource())).isEmpty();
@@ -96,7 +99,8 @@ class MigrationTest {
         }
 
         assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-        assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations")).containsExactly("1 jobs", "3 api_keys");
+        assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations ORDER BY version"))
+            .containsExactly("1 jobs", "2 tenants_and_remote_workers", "3 api_keys");
         assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace")).isEqualTo(4);
         // and the schema works
         Gantry any = instances.get(round);
@@ -193,6 +197,39 @@ class MigrationTest {
       UUID id = gantry.enqueue("k", null).id();
       // polling is off, so the notification channels (named after the schema) work
       assertThat(gantry.awaitCompletion(id, WAIT)).get().extracting(Job::state).isEqualTo(JobState.COMPLETED);
+    }
+  }
+
+  @Test
+  void upgradingAVersion1SchemaKeepsItsJobsAndTheirUniqueKeys() throws Exception {
+    String schema = db.newSchema();
+    // Version 1 only, as a node of the previous release would have left it, with jobs in both tables.
+    Migration v1 = new Migrator(schema).migrations().get(0);
+    assertThat(v1.version()).isEqualTo(1);
+    db.execute("CREATE SCHEMA " + schema + "; CREATE TABLE " + schema
+        + ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    db.execute(v1.sql());
+    db.execute("INSERT INTO " + schema + ".schema_migrations (version, name) VALUES (1, 'jobs')");
+    db.execute("INSERT INTO " + schema + ".jobs (kind, state, unique_key) VALUES ('old', 'available', 'held')");
+    db.execute("INSERT INTO " + schema + ".finished_jobs (id, queue, kind, args, state, priority, attempt, tags, metadata,"
+        + " errors, created_at, scheduled_at) VALUES (gen_random_uuid(), 'default', 'old', '{}', 'completed', 0, 1, '{}',"
+        + " '{}', '[]', now(), now())");
+
+    assertThat(new Migrator(schema).migrate(db.dataSource())).containsExactly(2);
+
+    try (Gantry gantry = Gantry.builder(db.dataSource()).schema(schema).build()) {
+      var page = gantry.jobs(JobFilter.all());
+      assertThat(page.jobs()).hasSize(2).allSatisfy(j -> {
+        assertThat(j.kind()).isEqualTo("old");
+        assertThat(j.tenant()).isNull();
+        assertThat(j.progressItems()).isNull();
+      });
+      UUID held = page.jobs().stream().filter(j -> "held".equals(j.uniqueKey())).findFirst().orElseThrow().id();
+      var dup = gantry.enqueue("new", null, JobOptions.defaults().withUniqueKey("held"));
+      assertThat(dup.duplicate()).isTrue();
+      assertThat(dup.id()).isEqualTo(held);
+      assertThat(gantry.forTenant("acme").enqueue("new", null, JobOptions.defaults().withUniqueKey("held"))
+          .duplicate()).as("another tenant's key space").isFalse();
     }
   }
 }

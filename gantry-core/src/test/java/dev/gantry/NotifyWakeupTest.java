@@ -115,7 +115,7 @@ class NotifyWakeupTest {
   @Test
   void wakeUpsRecoverAfterTheListenerConnectionIsKilled() throws Exception {
     // The listener's LISTEN statements are its backend's last query until its first probe, 5 s on.
-    String listener = "SELECT pid FROM pg_stat_activity WHERE query ~ '^\\s*LISTEN " + gantry.schema() + "_(wakeup|control|finished)$'";
+    String listener = "SELECT pid FROM pg_stat_activity WHERE query ~ '^\\s*LISTEN " + gantry.schema() + "_(wakeup|control|finished|changed)$'";
     try (Worker w = fast(gantry).pollInterval(NO_POLL).queue("default", 1).handler("ping", Map.class, (args, ctx) -> "pong")
         .start()) {
       List<String> before = await("the notification listener to connect").atMost(PROMPTLY)

@@ -166,7 +166,7 @@ class WorkerTest {
 
   @Test
   void settingsAreValidated() {
-    assertThatThrownBy(() -> gantry.worker().start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("queue");
+    assertThatThrownBy(() -> gantry.worker().maintenance(false).start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("queue");
     assertThatThrownBy(() -> gantry.worker().queue("default", 1).leaseDuration(Duration.ofSeconds(5))
         .heartbeatInterval(Duration.ofSeconds(5)).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("heartbeatInterval");

@@ -39,13 +39,16 @@ public final class JobInserter {
     if (requests.isEmpty()) {
       return List.of();
     }
-    // Within one call, later requests with an already-seen unique key are duplicates of the first.
-    Map<String, Integer> firstWithKey = new HashMap<>();
+    // Within one call, later requests with an already-seen unique key (of the same tenant) are
+    // duplicates of the first.
+    Map<List<String>, Integer> firstWithKey = new HashMap<>();
     int[] sentIndex = new int[requests.size()];
     List<JobRequest> sent = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      String key = requests.get(i).options().uniqueKey();
-      Integer first = key == null ? null : firstWithKey.putIfAbsent(key, i);
+      JobOptions options = requests.get(i).options();
+      String key = options.uniqueKey();
+      Integer first = key == null ? null
+          : firstWithKey.putIfAbsent(List.of(options.tenant() == null ? "" : options.tenant(), key), i);
       if (first != null) {
         sentIndex[i] = -1 - first;
       } else {
@@ -66,6 +69,7 @@ public final class JobInserter {
     String[] metadata = new String[n];
     String[] runAt = new String[n];
     Long[] delays = new Long[n];
+    String[] tenants = new String[n];
     for (int i = 0; i < n; i++) {
       JobRequest r = sent.get(i);
       JobOptions o = r.options();
@@ -80,6 +84,7 @@ public final class JobInserter {
       metadata[i] = Json.write(mapper, o.metadata(), "metadata of job kind " + r.kind());
       runAt[i] = o.runAt() == null ? null : o.runAt().toString();
       delays[i] = o.delay() == null ? 0L : o.delay().toMillis();
+      tenants[i] = o.tenant();
     }
 
     EnqueueResult[] sentResults = new EnqueueResult[n];
@@ -95,7 +100,8 @@ public final class JobInserter {
       ps.setArray(p++, array(connection, "text", tags));
       ps.setArray(p++, array(connection, "text", metadata));
       ps.setArray(p++, array(connection, "text", runAt));
-      ps.setArray(p, array(connection, "int8", delays));
+      ps.setArray(p++, array(connection, "int8", delays));
+      ps.setArray(p, array(connection, "text", tenants));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int ord = rs.getInt(1) - 1;

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param uniqueKey while a job with this key has not finished, enqueueing another returns the existing one
  * @param tags free labels to filter by
  * @param metadata free JSON-serialisable data stored with the job
+ * @param tenant the tenant the job belongs to ({@code null}: none); its unique key is unique within
+ *     that tenant, and {@link dev.gantry.Gantry#forTenant(String)} sees only that tenant's jobs
  */
 public record JobOptions(
     String queue,
@@ -30,10 +32,12 @@ public record JobOptions(
     Duration timeout,
     String uniqueKey,
     List<String> tags,
-    Map<String, Object> metadata) {
+    Map<String, Object> metadata,
+    String tenant) {
 
   public static final String DEFAULT_QUEUE = "default";
   private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   public JobOptions {
     requireQueueName(queue);
@@ -62,11 +66,20 @@ public record JobOptions(
       }
     }
     metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+    if (tenant != null) {
+      requireTenant(tenant);
+    }
+  }
+
+  /** Options without a tenant, as before tenants existed. */
+  public JobOptions(String queue, int priority, Instant runAt, Duration delay, Integer maxAttempts, Duration timeout,
+      String uniqueKey, List<String> tags, Map<String, Object> metadata) {
+    this(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, null);
   }
 
   /** Queue {@code default}, priority 0, run now, retry policy's attempts, worker's timeout, no key, tags or metadata. */
   public static JobOptions defaults() {
-    return new JobOptions(DEFAULT_QUEUE, 0, null, null, null, null, null, List.of(), Map.of());
+    return new JobOptions(DEFAULT_QUEUE, 0, null, null, null, null, null, List.of(), Map.of(), null);
   }
 
   /** Checks a queue name: 1 to 128 letters, digits, {@code _ . : -}. */
@@ -78,39 +91,58 @@ public record JobOptions(
     return queue;
   }
 
+  /**
+   * Checks a tenant name: 1 to 100 letters, digits, {@code . _ : -}.
+   *
+   * @throws IllegalArgumentException naming {@code tenant} and what is allowed
+   */
+  public static String requireTenant(String tenant) {
+    if (tenant == null || !TENANT_NAME.matcher(tenant).matches()) {
+      throw new IllegalArgumentException(
+          "tenant must be 1 to 100 characters of letters, digits, '.', '_', ':' or '-', got: " + tenant);
+    }
+    return tenant;
+  }
+
   public JobOptions withQueue(String queue) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withPriority(int priority) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withRunAt(Instant runAt) {
-    return new JobOptions(queue, priority, runAt, null, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, null, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withDelay(Duration delay) {
-    return new JobOptions(queue, priority, null, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, null, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withMaxAttempts(int maxAttempts) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withTimeout(Duration timeout) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withUniqueKey(String uniqueKey) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
   }
 
   public JobOptions withTags(String... tags) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, List.of(tags), metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, List.of(tags), metadata, tenant);
   }
 
   public JobOptions withMetadata(Map<String, Object> metadata) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+  }
+
+  /** The tenant the job belongs to; see {@link #requireTenant(String)} for valid names. */
+  public JobOptions withTenant(String tenant) {
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        requireTenant(tenant));
   }
 }

@@ -3,7 +3,6 @@ package dev.gantry.job;
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Sql;
 import dev.gantry.notify.Notifier;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -22,14 +21,12 @@ public final class CompletionWaiter {
   /** A safety net against a lost notification: re-read at most this long after the last read. */
   private static final Duration RECHECK = Duration.ofSeconds(5);
 
-  private final Db db;
-  private final Sql sql;
+  private final WatchFlag watchFlag;
   private final JobReader reader;
   private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
   public CompletionWaiter(Db db, Sql sql, JobReader reader, Notifier notifier) {
-    this.db = db;
-    this.sql = sql;
+    this.watchFlag = new WatchFlag(db, sql);
     this.reader = reader;
     notifier.onFinished(this::finished);
     notifier.onReconnect(this::wakeAll);
@@ -39,17 +36,18 @@ public final class CompletionWaiter {
    * Returns the job once it has finished (completed, dead or cancelled), or empty if it has not
    * within the timeout.
    *
-   * @throws JobNotFoundException if there is no such job
+   * @param tenant when not null, only a job of this tenant is waited for; another's is not found
+   * @throws JobNotFoundException if there is no such job (of that tenant)
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
-  public Optional<Job> await(UUID id, Duration timeout) throws InterruptedException {
+  public Optional<Job> await(UUID id, String tenant, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       CompletableFuture<Void> signal = new CompletableFuture<>();
       waiters.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(signal);
       try {
-        watch(id);
-        Job job = reader.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        watchFlag.mark(id, tenant);
+        Job job = reader.find(id, tenant).orElseThrow(() -> new JobNotFoundException(id));
         if (job.state().isFinished()) {
           return Optional.of(job);
         }
@@ -69,15 +67,6 @@ public final class CompletionWaiter {
         });
       }
     }
-  }
-
-  private void watch(UUID id) {
-    db.run("watching job " + id, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get("watch"))) {
-        ps.setObject(1, id);
-        return ps.execute();
-      }
-    });
   }
 
   private void finished(String payload) {

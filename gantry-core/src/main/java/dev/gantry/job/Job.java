@@ -12,7 +12,9 @@ import java.util.UUID;
  * @param maxAttempts the job's own limit, or null when its kind's retry policy decides
  * @param result the handler's return value as JSON, for completed jobs (null otherwise)
  * @param errors one entry per failed attempt, oldest first
+ * @param progressItems per-item results the running job reported (a JSON array), or null when none
  * @param cancelRequested a cancel was asked for while it ran; it ends as cancelled
+ * @param tenant the tenant the job belongs to, or null when none
  */
 public record Job(
     UUID id,
@@ -30,6 +32,7 @@ public record Job(
     List<JobError> errors,
     Integer progressPercent,
     String progressMessage,
+    JsonNode progressItems,
     JsonNode result,
     Instant createdAt,
     Instant scheduledAt,
@@ -37,4 +40,5 @@ public record Job(
     Instant finishedAt,
     String workerId,
     boolean cancelRequested,
-    Instant leaseExpiresAt) {}
+    Instant leaseExpiresAt,
+    String tenant) {}

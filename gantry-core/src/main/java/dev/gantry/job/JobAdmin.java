@@ -31,18 +31,19 @@ public final class JobAdmin {
    * a running one is flagged and its worker, on whichever node, is told through NOTIFY (and its
    * next heartbeat), interrupts the handler, and records it as cancelled.
    *
-   * @throws JobNotFoundException if there is no such job
+   * @param tenant when not null, only a job of this tenant is touched; another's is not found
+   * @throws JobNotFoundException if there is no such job (of that tenant)
    */
-  public CancelResult cancel(UUID id) {
+  public CancelResult cancel(UUID id, String tenant) {
     return db.run("cancelling job " + id, c -> {
-      Transition cancel = new Transition(id, null, Transition.Outcome.CANCELLED, null, null, 0);
+      Transition cancel = new Transition(id, null, Transition.Outcome.CANCELLED, null, null, 0, tenant);
       if (!transitions.apply(c, List.of(cancel)).isEmpty()) {
         return CancelResult.CANCELLED;
       }
-      if (returnsRow(c, "request_cancel", id)) {
+      if (returnsRow(c, "request_cancel", id, tenant)) {
         return CancelResult.CANCEL_REQUESTED;
       }
-      Job job = reader.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      Job job = reader.find(id, tenant).orElseThrow(() -> new JobNotFoundException(id));
       if (job.state().isFinished()) {
         return CancelResult.ALREADY_FINISHED;
       }
@@ -55,14 +56,15 @@ public final class JobAdmin {
    * with its attempt count reset and its error history kept; a job waiting for its time or its
    * backoff becomes due now.
    *
-   * @throws JobNotFoundException if there is no such job
+   * @param tenant when not null, only a job of this tenant is touched; another's is not found
+   * @throws JobNotFoundException if there is no such job (of that tenant)
    * @throws IllegalStateException if the job is running or already waiting to run now
-   * @throws GantryException if an unfinished job now holds the same unique key
+   * @throws GantryException if an unfinished job (of the same tenant) now holds the same unique key
    */
-  public void retry(UUID id) {
+  public void retry(UUID id, String tenant) {
     db.run("retrying job " + id, c -> {
       try {
-        if (returnsRow(c, "retry_finished", id) || returnsRow(c, "retry_waiting", id)) {
+        if (returnsRow(c, "retry_finished", id, tenant) || returnsRow(c, "retry_waiting", id, tenant)) {
           return null;
         }
       } catch (SQLException e) {
@@ -72,7 +74,7 @@ public final class JobAdmin {
         }
         throw e;
       }
-      Job job = reader.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      Job job = reader.find(id, tenant).orElseThrow(() -> new JobNotFoundException(id));
       throw new IllegalStateException("job " + id + " is " + job.state().dbName() + "; only jobs that are finished or waiting can be retried");
     });
   }
@@ -80,28 +82,36 @@ public final class JobAdmin {
   /**
    * Deletes a job that is not running, with its history.
    *
-   * @throws JobNotFoundException if there is no such job
+   * @param tenant when not null, only a job of this tenant is touched; another's is not found
+   * @throws JobNotFoundException if there is no such job (of that tenant)
    * @throws IllegalStateException if it is running (cancel it first)
    */
-  public void delete(UUID id) {
+  public void delete(UUID id, String tenant) {
     db.run("deleting job " + id, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get("delete"))) {
         ps.setObject(1, id);
-        ps.setObject(2, id);
+        ps.setString(2, tenant);
+        ps.setString(3, tenant);
+        ps.setObject(4, id);
+        ps.setString(5, tenant);
+        ps.setString(6, tenant);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             return null;
           }
         }
       }
-      Job job = reader.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      Job job = reader.find(id, tenant).orElseThrow(() -> new JobNotFoundException(id));
       throw new IllegalStateException("job " + id + " is " + job.state().dbName() + "; cancel it before deleting it");
     });
   }
 
-  private boolean returnsRow(Connection c, String statement, UUID id) throws SQLException {
+  /** Runs a statement whose parameters are the job id and the tenant (twice: null disables the check). */
+  private boolean returnsRow(Connection c, String statement, UUID id, String tenant) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.get(statement))) {
       ps.setObject(1, id);
+      ps.setString(2, tenant);
+      ps.setString(3, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }

@@ -12,6 +12,8 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,9 +33,16 @@ public final class JobReader {
   }
 
   public Optional<Job> find(UUID id) {
+    return find(id, null);
+  }
+
+  /** The job, if it exists and, when {@code tenant} is not null, belongs to that tenant. */
+  public Optional<Job> find(UUID id, String tenant) {
     return db.run("reading job " + id, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get("job_get"))) {
         ps.setObject(1, id);
+        ps.setString(2, tenant);
+        ps.setString(3, tenant);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(map(rs)) : Optional.empty();
         }
@@ -46,9 +55,15 @@ public final class JobReader {
       try (PreparedStatement ps = c.prepareStatement(sql.get("job_list"))) {
         int p = 1;
         for (String value : new String[] {
-            filter.queue(), filter.kind(), filter.state() == null ? null : filter.state().dbName(), filter.tag()}) {
+            filter.queue(), filter.kind(), filter.state() == null ? null : filter.state().dbName(), filter.tag(),
+            filter.tenant()}) {
           ps.setString(p++, value);
           ps.setString(p++, value);
+        }
+        for (Instant value : new Instant[] {filter.createdAfter(), filter.createdBefore()}) {
+          OffsetDateTime at = value == null ? null : value.atOffset(ZoneOffset.UTC);
+          ps.setObject(p++, at, Types.TIMESTAMP_WITH_TIMEZONE);
+          ps.setObject(p++, at, Types.TIMESTAMP_WITH_TIMEZONE);
         }
         ps.setObject(p++, filter.after(), Types.OTHER);
         ps.setObject(p++, filter.after(), Types.OTHER);
@@ -106,6 +121,7 @@ public final class JobReader {
         errors(Json.read(mapper, rs.getString("errors"))),
         progress,
         rs.getString("progress_message"),
+        Json.read(mapper, rs.getString("progress_items")),
         Json.read(mapper, rs.getString("result")),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("scheduled_at")),
@@ -113,7 +129,8 @@ public final class JobReader {
         instant(rs.getTimestamp("finished_at")),
         rs.getString("worker_id"),
         rs.getTimestamp("cancel_requested_at") != null,
-        instant(rs.getTimestamp("lease_expires_at")));
+        instant(rs.getTimestamp("lease_expires_at")),
+        rs.getString("tenant"));
   }
 
   private static List<JobError> errors(JsonNode array) {

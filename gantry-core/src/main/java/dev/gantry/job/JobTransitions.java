@@ -35,6 +35,7 @@ public final class JobTransitions {
     String[] results = new String[n];
     String[] errors = new String[n];
     Long[] delays = new Long[n];
+    String[] tenants = new String[n];
     for (int i = 0; i < n; i++) {
       Transition t = transitions.get(i);
       ids[i] = t.jobId();
@@ -43,6 +44,7 @@ public final class JobTransitions {
       results[i] = t.resultJson();
       errors[i] = t.errorJson();
       delays[i] = t.delayMillis();
+      tenants[i] = t.tenant();
     }
     Set<UUID> changed = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql.get("transition"))) {
@@ -52,6 +54,7 @@ public final class JobTransitions {
       ps.setArray(4, c.createArrayOf("text", results));
       ps.setArray(5, c.createArrayOf("text", errors));
       ps.setArray(6, c.createArrayOf("int8", delays));
+      ps.setArray(7, c.createArrayOf("text", tenants));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           UUID id = rs.getObject(1, UUID.class);

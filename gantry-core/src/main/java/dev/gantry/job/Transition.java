@@ -11,8 +11,15 @@ import java.util.UUID;
  * @param errorJson the failure to append to the job's errors, or null
  * @param delayMillis for {@link Outcome#RETRY} and {@link Outcome#SNOOZE}: how long after the
  *     database's now() the job becomes due again
+ * @param tenant when not null, the transition applies only if the job belongs to this tenant
  */
-public record Transition(UUID jobId, UUID leaseToken, Outcome outcome, String resultJson, String errorJson, long delayMillis) {
+public record Transition(UUID jobId, UUID leaseToken, Outcome outcome, String resultJson, String errorJson, long delayMillis,
+    String tenant) {
+
+  /** A transition that does not check the job's tenant (workers, the rescuer, unscoped operators). */
+  public Transition(UUID jobId, UUID leaseToken, Outcome outcome, String resultJson, String errorJson, long delayMillis) {
+    this(jobId, leaseToken, outcome, resultJson, errorJson, delayMillis, null);
+  }
 
   public enum Outcome {
     COMPLETED,

@@ -33,6 +33,7 @@ public final class Notifier implements AutoCloseable {
   private final List<Consumer<String>> wakeupSubscribers = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> controlSubscribers = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> finishedSubscribers = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> changedSubscribers = new CopyOnWriteArrayList<>();
   private final List<Runnable> reconnectSubscribers = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -66,6 +67,12 @@ public final class Notifier implements AutoCloseable {
     return () -> finishedSubscribers.remove(subscriber);
   }
 
+  /** Ids of watched jobs whose state or progress changed while they stayed unfinished. */
+  public Runnable onChanged(Consumer<String> subscriber) {
+    changedSubscribers.add(subscriber);
+    return () -> changedSubscribers.remove(subscriber);
+  }
+
   /** Called after every (re)connection, once LISTEN is in place again. */
   public Runnable onReconnect(Runnable subscriber) {
     reconnectSubscribers.add(subscriber);
@@ -86,7 +93,8 @@ public final class Notifier implements AutoCloseable {
         c.setAutoCommit(true);
         pg = c.unwrap(PGConnection.class);
         try (Statement s = c.createStatement()) {
-          s.execute("LISTEN " + channels.wakeup() + "; LISTEN " + channels.control() + "; LISTEN " + channels.finished());
+          s.execute("LISTEN " + channels.wakeup() + "; LISTEN " + channels.control() + "; LISTEN " + channels.finished()
+              + "; LISTEN " + channels.changed());
         }
         connected = true;
         backoffMillis = 100;
@@ -157,6 +165,8 @@ public final class Notifier implements AutoCloseable {
       targets = controlSubscribers;
     } else if (channel.equals(channels.finished())) {
       targets = finishedSubscribers;
+    } else if (channel.equals(channels.changed())) {
+      targets = changedSubscribers;
     } else {
       return;
     }

@@ -24,7 +24,8 @@ public final class Migrator {
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
   /** Every migration, in order. Released migrations are never edited; changes get a new number. */
-  private static final List<String> MIGRATIONS = List.of("V001__jobs", "V003__api_keys");
+  private static final List<String> MIGRATIONS =
+      List.of("V001__jobs", "V002__tenants_and_remote_workers", "V003__api_keys");
 
   private final Sql sql;
 

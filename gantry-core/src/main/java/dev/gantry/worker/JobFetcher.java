@@ -169,8 +169,15 @@ final class JobFetcher {
         ps.setLong(3, leaseDuration.toMillis());
         ps.setString(4, workerId);
         List<ClaimedJob> jobs = new ArrayList<>(limit);
+        List<UUID> watched = null;
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
+            if (rs.getBoolean("watched")) {
+              if (watched == null) {
+                watched = new ArrayList<>();
+              }
+              watched.add(rs.getObject("id", UUID.class));
+            }
             int maxAttempts = rs.getInt("max_attempts");
             Integer max = rs.wasNull() ? null : maxAttempts;
             long timeout = rs.getLong("timeout_ms");
@@ -186,6 +193,13 @@ final class JobFetcher {
                 timeoutMillis,
                 rs.getObject("lease_token", UUID.class),
                 rs.getBoolean("cancel_requested")));
+          }
+        }
+        if (watched != null) {
+          // The claim has committed (autocommit): tell the watchers of these jobs they are running.
+          try (PreparedStatement notify = c.prepareStatement(sql.get("notify_changed"))) {
+            notify.setArray(1, c.createArrayOf("uuid", watched.toArray()));
+            notify.execute();
           }
         }
         return jobs;

@@ -102,7 +102,8 @@ public final class Worker implements AutoCloseable {
     if (settings.maintenance()) {
       startMaintenance();
     }
-    log.info("Gantry worker {} started on queues {}", settings.workerId(), settings.queues());
+    log.info("Gantry worker {} started on queues {}", settings.workerId(),
+        settings.queues().isEmpty() ? "(none: maintenance only)" : settings.queues());
   }
 
   private void startMaintenance() {
@@ -311,7 +312,7 @@ public final class Worker implements AutoCloseable {
         ps.setString(2, message);
         ps.setObject(3, job.id());
         ps.setObject(4, job.leaseToken());
-        return ps.executeUpdate();
+        return ps.execute();
       }
     });
   }

@@ -167,13 +167,17 @@ public final class WorkerBuilder {
   }
 
   /**
-   * Starts claiming and running jobs.
+   * Starts claiming and running jobs. A node with no queues claims nothing and runs only
+   * maintenance: staging, rescuing expired leases (remote workers' too, retried with
+   * {@link ExponentialBackoff#DEFAULT}'s attempts for kinds without a handler here) and pruning.
    *
-   * @throws IllegalStateException if no queue is configured, or the heartbeat is not shorter than the lease
+   * @throws IllegalStateException if there is nothing to do (no queue and maintenance off), or the
+   *     heartbeat is not shorter than the lease
    */
   public Worker start() {
-    if (queues.isEmpty()) {
-      throw new IllegalStateException("a worker needs at least one queue: call queue(name, concurrency)");
+    if (queues.isEmpty() && !maintenance) {
+      throw new IllegalStateException(
+          "a worker needs at least one queue (call queue(name, concurrency)) or maintenance on (a maintenance-only node)");
     }
     if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
       throw new IllegalStateException("heartbeatInterval (" + heartbeatInterval + ") must be shorter than leaseDuration ("

@@ -1,6 +1,7 @@
 -- Claim up to N due jobs of one queue in one statement: SKIP LOCKED lets any number of workers
 -- claim side by side without waiting on each other. Each claim gets a fresh lease token and a
--- lease that ends by the database clock.
+-- lease that ends by the database clock. Watched jobs come back marked: the caller tells their
+-- watchers (notify_changed.sql), so that a claim of unwatched jobs costs nothing more.
 WITH no_flush AS MATERIALIZED (
   SELECT set_config('synchronous_commit', 'off', true)
 ),
@@ -22,4 +23,4 @@ SET state = 'running',
 FROM picked, no_flush
 WHERE j.id = picked.id
 RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.lease_token,
-          j.cancel_requested_at IS NOT NULL AS cancel_requested
+          j.cancel_requested_at IS NOT NULL AS cancel_requested, j.watched

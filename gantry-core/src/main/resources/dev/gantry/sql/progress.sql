@@ -1,3 +1,9 @@
-UPDATE ${schema}.jobs
-SET progress_percent = ?, progress_message = ?
-WHERE id = ? AND state = 'running' AND lease_token = ?
+-- A library worker's progress, under its lease; a watched job tells its watchers.
+WITH updated AS (
+  UPDATE ${schema}.jobs
+  SET progress_percent = ?, progress_message = ?
+  WHERE id = ? AND state = 'running' AND lease_token = ?
+  RETURNING id, watched
+)
+SELECT u.id FROM updated u
+LEFT JOIN LATERAL (SELECT pg_notify('${schema}_changed', u.id::text) WHERE u.watched) n ON true

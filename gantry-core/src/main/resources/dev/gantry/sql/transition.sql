@@ -5,21 +5,23 @@
 --   retry | snooze:               the row goes back to scheduled/retryable/available; snooze does
 --                                 not use up an attempt.
 -- The guard on lease_token is what keeps a worker that lost its lease from touching the newer
--- attempt: its rows simply do not match. Returns the ids that were changed.
+-- attempt: its rows simply do not match. A transition that names a tenant changes only that
+-- tenant's job. Returns the ids that were changed.
 -- The rows are locked in id order before any is changed, as heartbeat.sql locks them, so that this
 -- and a heartbeat over the same jobs never deadlock. The locked rows carry their input, so every
 -- later step joins on the primary key only (a join back to the unnest() input would be planned as
 -- a nested loop: quadratic in the batch size).
 WITH input AS (
   SELECT *
-  FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
-       AS i(id, token, outcome, result, error, delay_ms)
+  FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+       AS i(id, token, outcome, result, error, delay_ms, tenant)
 ),
 locked AS (
   SELECT j.id, i.token, i.outcome, i.result, i.error, i.delay_ms
   FROM ${schema}.jobs j
   JOIN input i ON j.id = i.id
-  WHERE (i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token)
+  WHERE ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
+    AND (i.tenant IS NULL OR j.tenant = i.tenant)
   ORDER BY j.id
   FOR UPDATE OF j
 ),
@@ -34,13 +36,14 @@ finishing AS (
 archived AS (
   INSERT INTO ${schema}.finished_jobs
     (id, queue, kind, args, state, priority, attempt, max_attempts, timeout_ms, unique_key, tags, metadata,
-     errors, progress_percent, progress_message, result, created_at, scheduled_at, attempted_at, worker_id, watched)
+     errors, progress_percent, progress_message, result, created_at, scheduled_at, attempted_at, worker_id, watched,
+     tenant, progress_items)
   SELECT f.id, f.queue, f.kind, f.args, f.outcome, f.priority, f.attempt, f.max_attempts, f.timeout_ms, f.unique_key,
          f.tags, f.metadata,
          CASE WHEN f.error IS NULL THEN f.errors
               ELSE f.errors || jsonb_build_array(f.error::jsonb || jsonb_build_object('at', now())) END,
          f.progress_percent, f.progress_message, f.result::jsonb, f.created_at, f.scheduled_at, f.attempted_at,
-         f.worker_id, f.watched
+         f.worker_id, f.watched, f.tenant, f.progress_items
   FROM finishing f
   RETURNING id
 ),
@@ -63,7 +66,7 @@ requeued AS (
   WHERE j.id = i.id
     AND i.outcome IN ('retry', 'snooze')
     AND j.lease_token = i.token
-  RETURNING j.id, j.queue, j.state
+  RETURNING j.id, j.queue, j.state, j.watched
 )
 SELECT id FROM archived
 UNION ALL
@@ -72,3 +75,7 @@ UNION ALL
 -- Jobs put straight back to available wake that queue's idle workers.
 SELECT NULL::uuid FROM (SELECT DISTINCT queue FROM requeued WHERE state = 'available') q
                   CROSS JOIN LATERAL pg_notify('${schema}_wakeup', q.queue)
+UNION ALL
+-- Watched jobs put back tell their watchers (finished ones do so by the finished_jobs trigger).
+SELECT NULL::uuid FROM (SELECT id FROM requeued WHERE watched) r
+                  CROSS JOIN LATERAL pg_notify('${schema}_changed', r.id::text)

@@ -42,7 +42,7 @@ class MigrateCommandTest {
     CliRun second = CliRun.onTestDatabase("migrate", "--schema", schema);
 
     assertThat(first.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(first.out()).startsWith("Applied migrations [1, 3] to schema " + schema);
+    assertThat(first.out()).startsWith("Applied migrations [1, 2, 3] to schema " + schema);
     assertThat(db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema
         + "' AND table_name IN ('jobs', 'finished_jobs', 'finished_counts', 'schema_migrations')")).isEqualTo(4);
     assertThat(second.exitCode()).isEqualTo(ExitCodes.OK);

@@ -86,6 +86,7 @@ final class JobRows {
         errors(Json.read(mapper, rs.getString("errors"))),
         progress,
         rs.getString("progress_message"),
+        Json.read(mapper, rs.getString("progress_items")),
         Json.read(mapper, rs.getString("result")),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("scheduled_at")),
@@ -93,7 +94,8 @@ final class JobRows {
         instant(rs.getTimestamp("finished_at")),
         rs.getString("worker_id"),
         rs.getTimestamp("cancel_requested_at") != null,
-        instant(rs.getTimestamp("lease_expires_at")));
+        instant(rs.getTimestamp("lease_expires_at")),
+        rs.getString("tenant"));
   }
 
   private static List<JobError> errors(JsonNode array) {
