@@ -164,6 +164,19 @@ public final class Gantry implements AutoCloseable {
     return reader.find(id);
   }
 
+  /**
+   * The jobs with these ids, read on the caller's connection and so inside its transaction: jobs
+   * it enqueued and has not committed yet are seen (which {@link #job(UUID)}, on a connection of
+   * its own, cannot do). The connection is not committed, rolled back or closed here.
+   *
+   * @return the jobs in the order of {@code ids}; an id with no job is left out, a repeated id
+   *     gives its job again
+   * @throws SQLException if the read fails; the caller's transaction is then aborted
+   */
+  public List<Job> jobs(Connection transaction, List<UUID> ids) throws SQLException {
+    return reader.find(transaction, ids);
+  }
+
   /** A page of jobs, newest first, filtered by queue, kind, state, tag, tenant and creation time. */
   public JobPage jobs(JobFilter filter) {
     return reader.list(filter);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.enqueue.EnqueueResult;
 import dev.gantry.enqueue.JobOptions;
 import dev.gantry.enqueue.JobRequest;
+import dev.gantry.job.Job;
 import dev.gantry.job.JobState;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.worker.Worker;
@@ -135,5 +136,24 @@ class TransactionalEnqueueTest {
     }
     assertThat(db.queryLong("SELECT count(*) FROM " + gantry.schema() + ".orders")).isZero();
     assertThat(db.queryLong("SELECT count(*) FROM " + gantry.schema() + ".all_jobs")).isZero();
+  }
+
+  @Test
+  void jobsReadOnTheTransactionsConnectionIncludeItsUncommittedOnesInTheOrderAsked() throws Exception {
+    UUID committed = gantry.enqueue("k", Map.of("n", 0)).id();
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      UUID fresh = gantry.enqueue(c, "k", Map.of("n", 1), JobOptions.defaults().withQueue("q")).id();
+
+      List<Job> read = gantry.jobs(c, List.of(fresh, UUID.randomUUID(), committed, fresh));
+
+      assertThat(read).extracting(Job::id).containsExactly(fresh, committed, fresh);
+      assertThat(read.get(0).queue()).isEqualTo("q");
+      assertThat(read.get(0).args().get("n").asInt()).isEqualTo(1);
+      assertThat(read.get(0).state()).isEqualTo(JobState.AVAILABLE);
+      // Still uncommitted: only the transaction's own connection sees it.
+      assertThat(gantry.job(fresh)).isEmpty();
+      c.rollback();
+    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Json;
 import dev.gantry.internal.Sql;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +17,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -48,6 +52,24 @@ public final class JobReader {
         }
       }
     });
+  }
+
+  /**
+   * The jobs with these ids, read on the caller's connection (so inside its transaction), in the
+   * order of the ids; an id without a job is left out, a repeated id gives its job again.
+   */
+  public List<Job> find(Connection c, List<UUID> ids) throws SQLException {
+    Map<UUID, Job> byId = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.get("jobs_by_ids"))) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.stream().distinct().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Job job = map(rs);
+          byId.put(job.id(), job);
+        }
+      }
+    }
+    return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
   }
 
   public JobPage list(JobFilter filter) {

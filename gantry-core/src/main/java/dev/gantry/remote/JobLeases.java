@@ -148,7 +148,9 @@ public final class JobLeases {
                 rs.getObject("lease_token", UUID.class),
                 rs.getTimestamp("lease_expires_at").toInstant(),
                 rs.getString("tenant"),
-                rs.getTimestamp("created_at").toInstant()));
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("scheduled_at").toInstant(),
+                rs.getTimestamp("attempted_at").toInstant()));
           }
         }
         return result;

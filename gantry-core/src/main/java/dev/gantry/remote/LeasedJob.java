@@ -12,6 +12,10 @@ import java.util.UUID;
  * @param maxAttempts the job's own limit, or null when the default retry policy decides
  * @param leaseExpiresAt when the lease ends unless renewed, by the database clock
  * @param tenant the job's tenant, or null
+ * @param createdAt when the job was enqueued
+ * @param scheduledAt when this attempt became due (the enqueue, or the end of a delay or backoff)
+ * @param attemptedAt when this attempt started: the claim, by the database clock
  */
 public record LeasedJob(UUID id, String queue, String kind, JsonNode args, JsonNode metadata, int attempt,
-    Integer maxAttempts, UUID leaseToken, Instant leaseExpiresAt, String tenant, Instant createdAt) {}
+    Integer maxAttempts, UUID leaseToken, Instant leaseExpiresAt, String tenant, Instant createdAt,
+    Instant scheduledAt, Instant attemptedAt) {}

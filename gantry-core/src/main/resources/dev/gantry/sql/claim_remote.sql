@@ -35,7 +35,7 @@ claimed AS (
   FROM picked, no_flush
   WHERE j.id = picked.id
   RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.attempt, j.max_attempts, j.lease_token, j.lease_expires_at,
-            j.tenant, j.created_at, j.priority, j.scheduled_at, j.watched
+            j.tenant, j.created_at, j.priority, j.scheduled_at, j.attempted_at, j.watched
 )
 -- In claim order, so that a worker that runs them one by one starts with the most urgent; watched
 -- jobs tell their watchers they are running.

@@ -113,6 +113,10 @@ class JobLeasesTest {
       assertThat(j.leaseExpiresAt()).isBetween(before.plus(Duration.ofMinutes(2)), db.now().plus(Duration.ofMinutes(2)));
     });
     Job stored = job(gantry, id);
+    // The times the claim reports are the stored ones: the attempt's start and when it was due.
+    assertThat(claimed.get(0).attemptedAt()).isEqualTo(stored.attemptedAt());
+    assertThat(claimed.get(0).scheduledAt()).isEqualTo(stored.scheduledAt());
+    assertThat(claimed.get(0).leaseExpiresAt()).isEqualTo(stored.attemptedAt().plus(Duration.ofMinutes(2)));
     assertThat(stored.state()).isEqualTo(JobState.RUNNING);
     assertThat(stored.workerId()).isEqualTo("remote-7");
     assertThat(stored.attempt()).isEqualTo(1);

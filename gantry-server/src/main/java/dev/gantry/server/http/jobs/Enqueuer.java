@@ -37,14 +37,12 @@ final class Enqueuer {
   private final Gantry gantry;
   private final Db db;
   private final ServerStatements statements;
-  private final JobRows rows;
   private final ServerMetrics metrics;
 
   Enqueuer(Gantry gantry, DataSource dataSource, ServerStatements statements, ServerMetrics metrics) {
     this.gantry = gantry;
     this.db = new Db(dataSource);
     this.statements = statements;
-    this.rows = new JobRows(statements, gantry.mapper());
     this.metrics = metrics;
   }
 
@@ -62,7 +60,10 @@ final class Enqueuer {
         return new Done(replay(c, caller.id(), key), List.of());
       }
       List<EnqueueResult> results = gantry.enqueueAll(c, requests);
-      List<Job> jobs = rows.read(c, results.stream().map(EnqueueResult::id).toList());
+      List<Job> jobs = gantry.jobs(c, results.stream().map(EnqueueResult::id).toList());
+      if (jobs.size() != results.size()) {
+        throw new SQLException("enqueued jobs cannot be read back in the same transaction");
+      }
       Reply fresh = respond.apply(new Enqueued(results, jobs));
       if (key != null) {
         store(c, caller.id(), key, fresh);
