@@ -2,13 +2,16 @@ package dev.gantry.server.http;
 
 import static dev.gantry.server.auth.Role.ADMIN;
 import static dev.gantry.server.auth.Role.PRODUCER;
+import static dev.gantry.server.auth.Role.WORKER;
 
 import dev.gantry.Gantry;
 import dev.gantry.server.auth.KeyStore;
 import dev.gantry.server.http.auth.Access;
 import dev.gantry.server.http.auth.Authenticator;
 import dev.gantry.server.http.health.HealthRoutes;
+import dev.gantry.server.http.jobs.JobEventStream;
 import dev.gantry.server.http.jobs.JobRoutes;
+import dev.gantry.server.http.leases.LeaseRoutes;
 import dev.gantry.server.http.metrics.MetricsRoute;
 import dev.gantry.server.http.metrics.QueueDepthSampler;
 import dev.gantry.server.http.metrics.ServerMetrics;
@@ -30,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below, API key checks,
- * problem responses for every failure, Prometheus metrics, and (unless switched off) the
- * maintenance that stages delayed jobs and rescues expired leases.
+ * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, event streams,
+ * the remote worker protocol, queues), API key checks, problem responses for every failure,
+ * Prometheus metrics, and (unless switched off) the maintenance that stages delayed jobs and
+ * rescues expired leases.
  *
  * <pre>{@code
  * ServerMetrics metrics = new ServerMetrics();
@@ -42,12 +46,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops the HTTP server (ending long-polls with 503), then the maintenance;
+ * <p>{@link #close()} stops the HTTP server (ending long-polls with 503 and event streams), then the maintenance;
  * the caller closes the Gantry instance and the data source afterwards.
  */
 public final class GantryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GantryServer.class);
-  /** Longer than the longest long-poll (60 s), so Jetty never cuts a waiting request. */
+  /** Longer than the longest long-poll (60 s) and keep-alive interval, so Jetty never cuts a waiting request. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
   /** How long a stop waits for requests in progress to finish. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -57,7 +61,10 @@ public final class GantryServer implements AutoCloseable {
   private final Authenticator authenticator;
   private final ErrorHandling errors;
   private final HealthRoutes health;
+  private final LongRequests longRequests = new LongRequests();
   private final JobRoutes jobs;
+  private final JobEventStream events;
+  private final LeaseRoutes leases;
   private final QueueRoutes queues;
   private final OpenApiRoute openApi = new OpenApiRoute();
   private final MetricsRoute metricsRoute;
@@ -81,13 +88,14 @@ public final class GantryServer implements AutoCloseable {
     this.authenticator = new Authenticator(new KeyStore(dataSource, gantry.schema()), settings.metricsKey());
     this.errors = new ErrorHandling(settings.maxBodyBytes());
     this.health = new HealthRoutes(dataSource);
-    this.jobs = new JobRoutes(gantry, dataSource, body, metrics);
+    this.jobs = new JobRoutes(gantry, dataSource, body, metrics, longRequests);
+    this.events = new JobEventStream(gantry, longRequests, settings.keepAliveInterval());
+    this.leases = new LeaseRoutes(gantry, body, metrics, longRequests);
+    metrics.gaugeEventStreams(events::openStreams);
     this.queues = new QueueRoutes(gantry);
     this.metricsRoute = new MetricsRoute(metrics);
     this.queueDepths = new QueueDepthSampler(gantry, metrics);
-    this.maintenance = settings.maintenance()
-        ? new ServerMaintenance(dataSource, gantry.schema(), gantry.mapper(), metrics.jobListener())
-        : null;
+    this.maintenance = settings.maintenance() ? new ServerMaintenance(gantry, dataSource) : null;
     this.routes = routeTable();
   }
 
@@ -99,7 +107,9 @@ public final class GantryServer implements AutoCloseable {
   private List<Route> routeTable() {
     Access anyone = Access.open();
     Access producers = Access.roles(PRODUCER, ADMIN);
+    Access workers = Access.roles(WORKER, ADMIN);
     Access admins = Access.roles(ADMIN);
+    Access adminsOfEveryTenant = Access.roles(ADMIN).coveringEveryTenant();
     return List.of(
         Route.get("/health/live", anyone, health::live),
         Route.get("/health/ready", anyone, health::ready),
@@ -110,10 +120,15 @@ public final class GantryServer implements AutoCloseable {
         Route.get("/v1/jobs", producers, jobs::list),
         Route.get("/v1/jobs/{id}", producers, jobs::get),
         Route.get("/v1/jobs/{id}/wait", producers, jobs::await),
+        Route.get("/v1/jobs/{id}/events", producers, events::stream),
         Route.post("/v1/jobs/{id}/cancel", producers, jobs::cancel),
         Route.post("/v1/jobs/{id}/retry", admins, jobs::retry),
         Route.delete("/v1/jobs/{id}", admins, jobs::delete),
-        Route.get("/v1/queues", admins, queues::list));
+        Route.post("/v1/claims", workers, leases::claim),
+        Route.post("/v1/jobs/{id}/heartbeat", workers, leases::heartbeat),
+        Route.post("/v1/jobs/{id}/complete", workers, leases::complete),
+        Route.post("/v1/jobs/{id}/fail", workers, leases::fail),
+        Route.get("/v1/queues", adminsOfEveryTenant, queues::list));
   }
 
   /**
@@ -201,6 +216,11 @@ public final class GantryServer implements AutoCloseable {
     return metrics;
   }
 
+  /** How many event streams ({@code GET /v1/jobs/{id}/events}) are open now, each holding one watch. */
+  public int openEventStreams() {
+    return events.openStreams();
+  }
+
   /**
    * Stops: long-polls end with 503, the HTTP server stops, then the queue depth sampling and the
    * maintenance. The Gantry instance and the data source are the caller's to close afterwards.
@@ -211,7 +231,7 @@ public final class GantryServer implements AutoCloseable {
       return;
     }
     closed = true;
-    jobs.stopWaiting();
+    longRequests.stop();
     if (app != null) {
       app.stop();
     }

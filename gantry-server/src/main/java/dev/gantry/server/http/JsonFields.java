@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one JSON object of a request strictly: each read names the field, checks
@@ -18,6 +20,8 @@ import java.util.function.Function;
  * an error for every field that was not read, so unknown fields are rejected by name.
  */
 public final class JsonFields {
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private final String path;
   private final JsonNode node;
   private final List<FieldError> errors;
@@ -103,6 +107,37 @@ public final class JsonFields {
     return v.intValue();
   }
 
+  /** A UUID field that must be present; null (with an error) if absent or not a UUID. */
+  public UUID requiredUuid(String field) {
+    String text = requiredString(field);
+    if (text == null) {
+      return null;
+    }
+    if (!UUID_TEXT.matcher(text).matches()) {
+      error(field, "must be a UUID such as 0190f2d4-5b6e-7c3a-9d1e-2f4a6b8c0d1e, got '" + text + "'");
+      return null;
+    }
+    return UUID.fromString(text);
+  }
+
+  /** A boolean field, or null when absent (or wrong, with an error). */
+  public Boolean optionalBoolean(String field) {
+    JsonNode v = value(field);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      error(field, "must be true or false, got " + describe(v));
+      return null;
+    }
+    return v.booleanValue();
+  }
+
+  /** Any JSON value, or null when absent or JSON null. */
+  public JsonNode optionalValue(String field) {
+    return value(field);
+  }
+
   /** A JSON object field, or null when absent. */
   public ObjectNode optionalObject(String field) {
     JsonNode v = value(field);
@@ -148,6 +183,21 @@ public final class JsonFields {
       out.add(item.textValue());
     }
     return ok ? out : null;
+  }
+
+  /** As {@link #optionalStrings}, but the field must be present with at least {@code minItems} items. */
+  public List<String> requiredStrings(String field, int minItems, int maxItems, Function<String, String> check) {
+    if (node != null && (node.get(field) == null || node.get(field).isNull())) {
+      read.add(field);
+      error(field, "is required");
+      return null;
+    }
+    List<String> out = optionalStrings(field, maxItems, check);
+    if (out != null && out.size() < minItems) {
+      error(field, "must have at least " + minItems + " item" + (minItems == 1 ? "" : "s") + ", got " + out.size());
+      return null;
+    }
+    return out;
   }
 
   /** An array field (any items), or null when absent. */

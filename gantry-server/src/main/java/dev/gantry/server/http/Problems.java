@@ -59,6 +59,11 @@ public final class Problems {
     return new ProblemException(new Problem(PREFIX + "conflict", "Conflict", 409, detail));
   }
 
+  /** 409: a remote worker's lease on the job is not its current one; nothing was written. */
+  public static ProblemException leaseLost(String detail) {
+    return new ProblemException(new Problem(PREFIX + "lease-lost", "Lease lost", 409, detail));
+  }
+
   /** 413: the body is larger than the server accepts. */
   public static ProblemException tooLarge(long maxBytes) {
     return new ProblemException(new Problem(PREFIX + "body-too-large", "Request body too large", 413,

@@ -50,7 +50,7 @@ class MaintenanceTest {
     t.postWithKey("/v1/jobs", t.producer, "old-1", "{\"kind\":\"k\"}");
     t.postWithKey("/v1/jobs", t.producer, "fresh", "{\"kind\":\"k\"}");
     t.db.execute("UPDATE " + t.schema + ".idempotency_keys SET created_at = now() - interval '25 hours' WHERE key <> 'fresh'");
-    int pruned = new ServerMaintenance(t.db.dataSource(), t.schema, t.gantry.mapper(), e -> { }).pruneIdempotencyKeys();
+    int pruned = new ServerMaintenance(t.gantry, t.db.dataSource()).pruneIdempotencyKeys();
 
     assertThat(pruned).isEqualTo(2);
     assertThat(t.db.queryStrings("SELECT key FROM " + t.schema + ".idempotency_keys")).containsExactly("fresh");

@@ -114,6 +114,11 @@ public final class OpenApiContract {
     return out;
   }
 
+  /** Checks a JSON document against one of the document's component schemas ({@code Job}). */
+  public List<String> schemaViolations(String schemaName, String json) {
+    return validate("#/components/schemas/" + schemaName, json, schemaName);
+  }
+
   private List<String> validate(String pointer, String body, String what) {
     Schema schema = schemas.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + p)));
     List<Error> errors = schema.validate(body, InputFormat.JSON);

@@ -60,6 +60,38 @@ final class TestServer implements AutoCloseable {
     return new TestServer(dataSource, settings);
   }
 
+  /** A new API key's token. */
+  String key(String name, Role role, String tenant) {
+    return keys.create(name, role, tenant).token();
+  }
+
+  /**
+   * Opens an event stream and checks its response head against the OpenAPI document (a problem
+   * response is read whole and checked like any other).
+   */
+  EventStreamClient events(String pathAndQuery, String key, String lastEventId) {
+    HttpRequest.Builder b = request(pathAndQuery, key).header("Accept", "text/event-stream").GET();
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpRequest request = b.build();
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    String contentType = response.headers().firstValue("Content-Type").orElse(null);
+    EventStreamClient stream = new EventStreamClient(response);
+    String body = response.statusCode() == 200 ? null : stream.readAll();
+    assertThat(OpenApiContract.get().violations(request.method(), request.uri().getPath(), response.statusCode(),
+        contentType, body)).as("the response keeps the OpenAPI contract").isEmpty();
+    return stream;
+  }
+
   URI uri(String pathAndQuery) {
     return URI.create(server.url() + pathAndQuery);
   }

@@ -13,10 +13,20 @@ public sealed interface Access {
   /** Prometheus: the metrics key or an admin key, or anyone on this machine when no metrics key is set. */
   record Metrics() implements Access {}
 
-  /** An API key with one of these roles. */
-  record Keyed(Set<Role> roles) implements Access {
+  /**
+   * An API key with one of these roles.
+   *
+   * @param everyTenant the route shows or changes every tenant's data (queue counts), so a key
+   *     limited to a tenant may not use it whatever its role
+   */
+  record Keyed(Set<Role> roles, boolean everyTenant) implements Access {
     public Keyed {
       roles = Set.copyOf(roles);
+    }
+
+    /** The same roles, and keys limited to a tenant refused. */
+    public Keyed coveringEveryTenant() {
+      return new Keyed(roles, true);
     }
 
     /** {@code producer or admin}, for messages. */
@@ -33,7 +43,8 @@ public sealed interface Access {
     return new Metrics();
   }
 
-  static Access roles(Role first, Role... more) {
-    return new Keyed(EnumSet.of(first, more));
+  /** A key with one of these roles; a key limited to a tenant reaches only its tenant's jobs. */
+  static Keyed roles(Role first, Role... more) {
+    return new Keyed(EnumSet.of(first, more), false);
   }
 }

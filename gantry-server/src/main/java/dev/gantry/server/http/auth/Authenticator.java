@@ -16,7 +16,8 @@ import java.util.Locale;
  * Checks who is calling before a route's handler runs: reads the key from
  * {@code Authorization: Bearer <key>} (or {@code X-Api-Key}), looks it up on every request (so a
  * revocation counts from the next request), and refuses with 401 (no valid key) or 403 (a valid
- * key without the route's role).
+ * key without the route's role, or limited to a tenant on a route that covers every tenant).
+ * Which jobs a key limited to a tenant reaches is decided by the routes ({@code CallerJobs}).
  */
 public final class Authenticator {
   /** The request attribute holding the caller's {@link ApiKey}, for handlers. */
@@ -70,11 +71,9 @@ public final class Authenticator {
       throw Problems.forbidden("API key '" + key.name() + "' has role " + key.role().apiName() + "; "
           + ctx.method().name() + " " + ctx.endpoint().path + " needs a key with role " + access.describe());
     }
-    if (key.tenant() != null) {
-      // TODO(round 2): serve tenant keys through Gantry's tenant-scoped API once gantry-core has
-      // it; until then such a key would see every tenant's jobs, so it is refused.
-      throw Problems.forbidden("API key '" + key.name() + "' is limited to tenant '" + key.tenant()
-          + "', and this server version cannot limit requests to a tenant yet; use a key without a tenant");
+    if (access.everyTenant() && key.tenant() != null) {
+      throw Problems.forbidden("API key '" + key.name() + "' is limited to tenant '" + key.tenant() + "'; "
+          + ctx.method().name() + " " + ctx.endpoint().path + " covers every tenant and needs a key without a tenant");
     }
     return key;
   }
@@ -94,10 +93,12 @@ public final class Authenticator {
     if (MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), metricsKey.getBytes(StandardCharsets.UTF_8))) {
       return;
     }
-    if (keys.authenticate(token) instanceof Authentication.Valid valid && valid.key().role() == Role.ADMIN) {
+    // The metrics cover every tenant: an admin key limited to one may not read them.
+    if (keys.authenticate(token) instanceof Authentication.Valid valid && valid.key().role() == Role.ADMIN
+        && valid.key().tenant() == null) {
       return;
     }
-    throw Problems.unauthorized("the key presented is neither the metrics key nor a valid admin API key", true);
+    throw Problems.unauthorized("the key presented is neither the metrics key nor a valid admin API key without a tenant", true);
   }
 
   private static String presentedToken(Context ctx) {

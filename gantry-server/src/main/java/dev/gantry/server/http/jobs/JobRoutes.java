@@ -17,6 +17,7 @@ import dev.gantry.server.auth.Role;
 import dev.gantry.server.database.ServerStatements;
 import dev.gantry.server.http.ApiJson;
 import dev.gantry.server.http.FieldError;
+import dev.gantry.server.http.LongRequests;
 import dev.gantry.server.http.ProblemException;
 import dev.gantry.server.http.Problems;
 import dev.gantry.server.http.QueryParams;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,7 +42,9 @@ import javax.sql.DataSource;
 
 /**
  * The {@code /v1/jobs} routes: enqueue one or a batch (with idempotency keys), read, list, wait
- * for, cancel, retry and delete jobs, through Gantry's Java API.
+ * for, cancel, retry and delete jobs, through Gantry's Java API. Every route reaches only the
+ * jobs the caller's key may ({@link CallerJobs}): a key limited to a tenant enqueues for that
+ * tenant and sees nothing of any other.
  */
 public final class JobRoutes {
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
@@ -55,13 +57,14 @@ public final class JobRoutes {
   private final Gantry gantry;
   private final RequestBody body;
   private final Enqueuer enqueuer;
-  private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
-  private volatile boolean stopping;
+  private final LongRequests longRequests;
 
-  public JobRoutes(Gantry gantry, DataSource dataSource, RequestBody body, ServerMetrics metrics) {
+  public JobRoutes(Gantry gantry, DataSource dataSource, RequestBody body, ServerMetrics metrics,
+      LongRequests longRequests) {
     this.gantry = gantry;
     this.body = body;
     this.enqueuer = new Enqueuer(gantry, dataSource, new ServerStatements(gantry.schema()), metrics);
+    this.longRequests = longRequests;
   }
 
   /** {@code POST /v1/jobs}: 201 with the new job, or 200 with the unfinished job that holds the same unique key. */
@@ -69,8 +72,8 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    JobRequest request = EnqueueRequests.one(json.value());
-    send(ctx, enqueuer.enqueue(caller, key, List.of(request), done -> {
+    List<JobRequest> request = jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())));
+    send(ctx, enqueuer.enqueue(caller, key, request, done -> {
       EnqueueResult result = done.results().get(0);
       ObjectNode view = JobView.of(done.jobs().get(0), seesStackTraces(caller));
       view.put("duplicate", result.duplicate());
@@ -83,7 +86,7 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    List<JobRequest> requests = EnqueueRequests.batch(json.value());
+    List<JobRequest> requests = jobsOf(caller).stamp(EnqueueRequests.batch(json.value()));
     send(ctx, enqueuer.enqueue(caller, key, requests, done -> {
       ObjectNode response = ApiJson.object();
       ArrayNode jobs = response.putArray("jobs");
@@ -142,11 +145,12 @@ public final class JobRoutes {
     String cursor = q.get("cursor");
     UUID after = cursor == null ? null : JobCursor.decode(cursor, filters);
 
-    JobPage page = gantry.jobs(JobFilter.all().withQueue(queue).withKind(kind).withState(state).withTag(tag)
+    ApiKey caller = Authenticator.caller(ctx);
+    JobPage page = jobsOf(caller).jobs(JobFilter.all().withQueue(queue).withKind(kind).withState(state).withTag(tag)
         .withAfter(after).withLimit(limit));
     ObjectNode response = ApiJson.object();
     ArrayNode jobs = response.putArray("jobs");
-    boolean stackTraces = seesStackTraces(Authenticator.caller(ctx));
+    boolean stackTraces = seesStackTraces(caller);
     page.jobs().forEach(j -> jobs.add(JobView.of(j, stackTraces)));
     response.put("next_cursor", page.nextCursor() == null ? null : JobCursor.encode(page.nextCursor(), filters));
     Responses.json(ctx, 200, response);
@@ -155,8 +159,9 @@ public final class JobRoutes {
   /** {@code GET /v1/jobs/{id}}. */
   public void get(Context ctx) {
     UUID id = pathId(ctx);
-    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
-    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+    ApiKey caller = Authenticator.caller(ctx);
+    Job job = jobsOf(caller).job(id).orElseThrow(() -> notFound(id));
+    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(caller)));
   }
 
   /**
@@ -168,41 +173,37 @@ public final class JobRoutes {
     QueryParams q = QueryParams.of(ctx, Set.of("timeout"));
     Duration timeout = waitTimeout(q.get("timeout"));
     UUID id = pathId(ctx);
-    Thread self = Thread.currentThread();
-    waiting.add(self);
-    try {
-      if (stopping) {
-        throw stoppingProblem();
-      }
-      Job job = gantry.awaitCompletion(id, timeout).orElse(null);
+    ApiKey caller = Authenticator.caller(ctx);
+    CallerJobs jobs = jobsOf(caller);
+    longRequests.run(() -> {
+      Job job = jobs.awaitCompletion(id, timeout).orElse(null);
       if (job == null) {
-        job = gantry.job(id).orElseThrow(() -> notFound(id));
+        job = jobs.job(id).orElseThrow(() -> notFound(id));
       }
-      Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
-    } catch (InterruptedException e) {
-      throw stoppingProblem();
-    } finally {
-      waiting.remove(self);
-      Thread.interrupted(); // an interrupt meant for this wait must not reach the next request on this thread
-    }
+      Responses.json(ctx, 200, JobView.of(job, seesStackTraces(caller)));
+    });
   }
 
   /** {@code POST /v1/jobs/{id}/cancel}: what the cancel did, and the job. */
   public void cancel(Context ctx) {
     UUID id = pathId(ctx);
-    CancelResult result = gantry.cancel(id);
-    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
+    ApiKey caller = Authenticator.caller(ctx);
+    CallerJobs jobs = jobsOf(caller);
+    CancelResult result = jobs.cancel(id);
+    Job job = jobs.job(id).orElseThrow(() -> notFound(id));
     ObjectNode response = ApiJson.object();
     response.put("result", result.name().toLowerCase(Locale.ROOT));
-    response.set("job", JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+    response.set("job", JobView.of(job, seesStackTraces(caller)));
     Responses.json(ctx, 200, response);
   }
 
   /** {@code POST /v1/jobs/{id}/retry}: the job, due now. */
   public void retry(Context ctx) {
     UUID id = pathId(ctx);
+    ApiKey caller = Authenticator.caller(ctx);
+    CallerJobs jobs = jobsOf(caller);
     try {
-      gantry.retry(id);
+      jobs.retry(id);
     } catch (IllegalStateException e) {
       throw Problems.conflict(e.getMessage());
     } catch (GantryException e) {
@@ -211,25 +212,19 @@ public final class JobRoutes {
       }
       throw e;
     }
-    Job job = gantry.job(id).orElseThrow(() -> notFound(id));
-    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(Authenticator.caller(ctx))));
+    Job job = jobs.job(id).orElseThrow(() -> notFound(id));
+    Responses.json(ctx, 200, JobView.of(job, seesStackTraces(caller)));
   }
 
   /** {@code DELETE /v1/jobs/{id}}: 204. */
   public void delete(Context ctx) {
     UUID id = pathId(ctx);
     try {
-      gantry.delete(id);
+      jobsOf(Authenticator.caller(ctx)).delete(id);
     } catch (IllegalStateException e) {
       throw Problems.conflict(e.getMessage());
     }
     ctx.status(204);
-  }
-
-  /** Ends every wait at once with 503, so that stopping the server does not wait up to a minute. */
-  public void stopWaiting() {
-    stopping = true;
-    waiting.forEach(Thread::interrupt);
   }
 
   private static void send(Context ctx, Reply reply) {
@@ -239,11 +234,21 @@ public final class JobRoutes {
     ctx.status(reply.status()).contentType(Responses.JSON).result(reply.body());
   }
 
-  private static boolean seesStackTraces(ApiKey caller) {
+  private CallerJobs jobsOf(ApiKey caller) {
+    return CallerJobs.of(gantry, caller);
+  }
+
+  /** Stack traces of failed attempts describe the workers' code: admin keys only. */
+  public static boolean seesStackTraces(ApiKey caller) {
     return caller.role() == Role.ADMIN;
   }
 
-  static UUID pathId(Context ctx) {
+  /**
+   * The job id of the request's path.
+   *
+   * @throws ProblemException 400 naming {@code id} if it is not a UUID
+   */
+  public static UUID pathId(Context ctx) {
     String text = ctx.pathParam("id");
     if (!UUID_TEXT.matcher(text).matches()) {
       throw Problems.invalid("id", "must be a job id (a UUID such as 0190f2d4-5b6e-7c3a-9d1e-2f4a6b8c0d1e), got '" + text + "'");
@@ -279,12 +284,9 @@ public final class JobRoutes {
     return d;
   }
 
-  private static ProblemException notFound(UUID id) {
+  /** 404 for a job the caller cannot reach: missing, or another tenant's (the two look the same). */
+  public static ProblemException notFound(UUID id) {
     return Problems.notFound("no job with id " + id + " (it never existed, was deleted, or was pruned after finishing)");
-  }
-
-  private static ProblemException stoppingProblem() {
-    return new ProblemException(Problems.unavailable("the server is stopping; retry the request"));
   }
 
   private static void check(List<FieldError> errors, String field, Runnable check) {

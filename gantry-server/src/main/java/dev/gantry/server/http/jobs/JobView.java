@@ -32,12 +32,13 @@ public final class JobView {
     ArrayNode tags = o.putArray("tags");
     job.tags().forEach(tags::add);
     o.set("metadata", job.metadata());
-    if (job.progressPercent() == null && job.progressMessage() == null) {
+    if (job.progressPercent() == null && job.progressMessage() == null && job.progressItems() == null) {
       o.putNull("progress");
     } else {
       ObjectNode progress = o.putObject("progress");
       progress.put("percent", job.progressPercent());
       progress.put("message", job.progressMessage());
+      progress.set("items", job.progressItems());
     }
     o.set("result", job.result());
     ArrayNode errors = o.putArray("errors");
@@ -53,6 +54,7 @@ public final class JobView {
     }
     o.put("cancel_requested", job.cancelRequested());
     o.put("worker_id", job.workerId());
+    o.put("tenant", job.tenant());
     o.put("created_at", text(job.createdAt()));
     o.put("scheduled_at", text(job.scheduledAt()));
     o.put("attempted_at", text(job.attemptedAt()));
