@@ -3,6 +3,7 @@ package dev.gantry.server.http;
 import static dev.gantry.testing.TestWorkers.awaitState;
 import static dev.gantry.testing.TestWorkers.fast;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.enqueue.JobOptions;
@@ -239,5 +240,44 @@ class JobRoutesTest {
     assertThat(queues.get(0).get("counts").get("dead").asLong()).isZero();
     assertThat(queues.get(0).get("total").asLong()).isEqualTo(3);
     assertThat(queues.get(1).get("counts").get("scheduled").asLong()).isEqualTo(1);
+    assertThat(r.json().get("window").asText()).isEqualTo("PT5M");
+    assertThat(queues.get(0).get("recent").get("cancelled").asLong()).isEqualTo(1);
+    assertThat(queues.get(1).get("recent").get("completed").asLong()).isZero();
+    assertThat(queues.get(1).get("recent").get("wait_ms").isNull()).isTrue();
+  }
+
+  @Test
+  void queuesTellThroughputAndLatencyWithinTheWindow() {
+    UUID quick = enqueue("quick", JobOptions.defaults().withQueue("fast"));
+    UUID slow = enqueue("slow", JobOptions.defaults().withQueue("fast"));
+    JsonNode claimed = t.post("/v1/claims", t.worker, "{\"queues\":[\"fast\"],\"limit\":2}").json().get("jobs");
+    assertThat(claimed).hasSize(2);
+    // The slow job waited a second before its start and ran for two, by the database's clock.
+    t.db.execute("UPDATE " + t.schema + ".jobs SET created_at = created_at - interval '3 seconds',"
+        + " scheduled_at = scheduled_at - interval '3 seconds', attempted_at = attempted_at - interval '2 seconds'"
+        + " WHERE id = '" + slow + "'");
+    for (JsonNode job : claimed) {
+      Reply done = t.post("/v1/jobs/" + job.get("id").asText() + "/complete", t.worker,
+          "{\"lease_token\":\"" + job.get("lease_token").asText() + "\"}");
+      assertThat(done.status()).isEqualTo(200);
+    }
+    assertThat(t.gantry.job(quick).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+
+    Reply r = t.get("/v1/queues?window=PT1H", t.admin);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("window").asText()).isEqualTo("PT1H");
+    JsonNode recent = r.json().get("queues").get(0).get("recent");
+    assertThat(recent.get("completed").asLong()).isEqualTo(2);
+    assertThat(recent.get("finished_per_minute").asDouble()).isCloseTo(2 / 60.0, within(1e-9));
+    assertThat(recent.get("dead").asLong()).isZero();
+    assertThat(recent.get("run_ms").get("p99").asDouble()).isBetween(1900.0, 2000.0 + 10_000);
+    assertThat(recent.get("run_ms").get("p50").asDouble()).isLessThan(recent.get("run_ms").get("p99").asDouble());
+    assertThat(recent.get("wait_ms").get("p99").asDouble()).isBetween(950.0, 1000.0 + 10_000);
+    for (String bad : new String[] {"5m", "PT0S", "P32D"}) {
+      Reply refused = t.get("/v1/queues?window=" + bad, t.admin);
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("window");
+    }
   }
 }
