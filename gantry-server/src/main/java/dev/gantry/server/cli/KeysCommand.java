@@ -111,8 +111,8 @@ public final class KeysCommand implements Callable<Integer> {
         description = "producer, worker or admin.")
     private Role role;
 
-    @Option(names = "--tenant", paramLabel = "TENANT", description = "Limit the key to this tenant's jobs. (This server"
-        + " version refuses tenant keys with 403 until it can limit requests to a tenant.)")
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Limit the key to this tenant's jobs, whatever its role: its jobs"
+        + " belong to the tenant and it sees no other tenant's. It may not read /v1/queues or /metrics.")
     private String tenant;
 
     @Option(names = "--json", description = "Print the key as JSON.")

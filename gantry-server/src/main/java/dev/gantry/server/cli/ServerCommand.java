@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     header = "Serves Gantry's HTTP API.",
     description = {
         "Applies pending migrations, then serves the HTTP API (described at /openapi.json) until stopped with "
-            + "SIGTERM or Ctrl-C. Also stages delayed jobs, rescues jobs whose worker's lease expired and prunes "
-            + "finished jobs, so a server alone keeps the queue moving. Requests need an API key "
+            + "SIGTERM or Ctrl-C: jobs for producers, Server-Sent Events of a job's changes, and claims, heartbeats "
+            + "and outcomes for remote workers. Also stages delayed jobs, rescues jobs whose worker's lease expired "
+            + "and prunes finished jobs, so a server alone keeps the queue moving. Requests need an API key "
             + "(see 'gantry keys create'), except /health/live, /health/ready, /openapi.json and /metrics.",
         "",
         "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set. "
