@@ -3,9 +3,12 @@ package dev.gantry.server;
 import dev.gantry.server.cli.CliEnvironment;
 import dev.gantry.server.cli.CommandFactory;
 import dev.gantry.server.cli.DemoCommand;
+import dev.gantry.server.cli.EnqueueCommand;
 import dev.gantry.server.cli.ErrorReporter;
 import dev.gantry.server.cli.ExitCodes;
+import dev.gantry.server.cli.JobsCommand;
 import dev.gantry.server.cli.MigrateCommand;
+import dev.gantry.server.cli.QueuesCommand;
 import dev.gantry.server.cli.VersionProvider;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DemoCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, MigrateCommand.class, EnqueueCommand.class, JobsCommand.class, QueuesCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {
         "",
         "Database:",
