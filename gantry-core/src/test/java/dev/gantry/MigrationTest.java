@@ -32,6 +32,11 @@ class MigrationTest {
 
   private final TestDatabase db = TestDatabase.get();
 
+  /** Every migration this build ships, as versions, for instance [1, 4]. */
+  private static List<Integer> allVersions(String schema) {
+    return new Migrator(schema).migrations().stream().map(Migration::version).toList();
+  }
+
   private List<String> tables(String schema) {
     return db.queryStrings("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "' ORDER BY tablename");
   }
@@ -61,7 +66,7 @@ class MigrationTest {
   void applyingMigrationsAgainChangesNothing() throws Exception {
     String schema = db.newSchema();
     Migrator migrator = new Migrator(schema);
-    assertThat(migrator.migrate(db.dataSource())).containsExactly(1, 2, 3);
+    assertThat(migrator.migrate(db.dataSource())).containsExactlyElementsOf(allVersions(schema));
     List<String> before = structure(schema);
 
     assertThat(migrator.migrate(db.dataSource())).isEmpty();
@@ -71,12 +76,16 @@ class MigrationTest {
       assertThat(b.job(id)).isPresent();
     }
     assertThat(structure(schema)).isEqualTo(before);
-    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations")).isEqualTo(2);
+    assertThat(db.queryLong("SELECT count(*) FROM " + schema + ".schema_migrations")).isEqualTo(allVersions(schema).size());
   }
 
   @Test
   void nodesStartingTogetherOnANewSchemaAllSucceedAndMigrateOnce() throws Exception {
     int nodes = 8;
+    String reference = db.newSchema();
+    new Migrator(reference).migrate(db.dataSource());
+    List<String> referenceMigrations = db.queryStrings("SELECT version || ' ' || name FROM " + reference + ".schema_migrations ORDER BY version");
+    long referenceFunctions = db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + reference + "'::regnamespace");
     ExecutorService pool = Executors.newFixedThreadPool(nodes);
     try {
       for (int round = 0; round < 3; round++) {
@@ -100,8 +109,9 @@ class MigrationTest {
 
         assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
         assertThat(db.queryStrings("SELECT version || ' ' || name FROM " + schema + ".schema_migrations ORDER BY version"))
-            .containsExactly("1 jobs", "2 tenants_and_remote_workers", "3 api_keys");
-        assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace")).isEqualTo(4);
+            .startsWith("1 jobs").containsExactlyElementsOf(referenceMigrations);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_proc WHERE pronamespace = '" + schema + "'::regnamespace"))
+            .isEqualTo(referenceFunctions);
         // and the schema works
         Gantry any = instances.get(round);
         UUID id = instances.get(nodes - 1).enqueue("k", null).id();
@@ -215,7 +225,7 @@ class MigrationTest {
         + " errors, created_at, scheduled_at) VALUES (gen_random_uuid(), 'default', 'old', '{}', 'completed', 0, 1, '{}',"
         + " '{}', '[]', now(), now())");
 
-    assertThat(new Migrator(schema).migrate(db.dataSource())).containsExactly(2);
+    assertThat(new Migrator(schema).migrate(db.dataSource())).startsWith(2).doesNotContain(1);
 
     try (Gantry gantry = Gantry.builder(db.dataSource()).schema(schema).build()) {
       var page = gantry.jobs(JobFilter.all());

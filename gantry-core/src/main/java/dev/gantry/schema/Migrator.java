@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class Migrator {
 
   /** Every migration, in order. Released migrations are never edited; changes get a new number. */
   private static final List<String> MIGRATIONS =
-      List.of("V001__jobs", "V002__tenants_and_remote_workers", "V003__api_keys");
+      List.of("V001__jobs", "V002__tenants_and_remote_workers", "V003__api_keys", "V004__sql_api");
 
   private final Sql sql;
 
@@ -106,6 +107,7 @@ public final class Migrator {
       log.info("Applying Gantry migration {} ({}) to schema {}", m.version(), m.name(), sql.schema());
       try (Statement s = c.createStatement()) {
         s.execute(m.sql());
+        logNotices(m, s.getWarnings());
       }
       try (PreparedStatement record = c.prepareStatement(
           "INSERT INTO " + sql.schema() + ".schema_migrations (version, name) VALUES (?, ?)")) {
@@ -116,6 +118,21 @@ public final class Migrator {
       applied.add(m.version());
     }
     return applied;
+  }
+
+  /**
+   * A migration may skip an optional step it lacks the privileges for and say so with a NOTICE
+   * starting with "Gantry:" (V004 does for its producer role): the operator has to see it, so it
+   * is logged as a warning. PostgreSQL's own notices ("already exists, skipping") are not news.
+   */
+  private void logNotices(Migration m, SQLWarning warning) {
+    for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+      if (w.getMessage() != null && w.getMessage().startsWith("Gantry:")) {
+        log.warn("Migration {} ({}) of schema {}: {}", m.version(), m.name(), sql.schema(), w.getMessage());
+      } else {
+        log.debug("Migration {} ({}) of schema {}: {}", m.version(), m.name(), sql.schema(), w.getMessage());
+      }
+    }
   }
 
   private String bookkeepingSql() {

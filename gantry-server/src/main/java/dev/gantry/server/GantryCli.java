@@ -3,10 +3,13 @@ package dev.gantry.server;
 import dev.gantry.server.cli.CliEnvironment;
 import dev.gantry.server.cli.CommandFactory;
 import dev.gantry.server.cli.DemoCommand;
+import dev.gantry.server.cli.EnqueueCommand;
 import dev.gantry.server.cli.ErrorReporter;
 import dev.gantry.server.cli.ExitCodes;
+import dev.gantry.server.cli.JobsCommand;
 import dev.gantry.server.cli.KeysCommand;
 import dev.gantry.server.cli.MigrateCommand;
+import dev.gantry.server.cli.QueuesCommand;
 import dev.gantry.server.cli.ServerCommand;
 import dev.gantry.server.cli.VersionProvider;
 import java.io.PrintWriter;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Spec;
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, MigrateCommand.class, ServerCommand.class, KeysCommand.class,
+        EnqueueCommand.class, JobsCommand.class, QueuesCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",
