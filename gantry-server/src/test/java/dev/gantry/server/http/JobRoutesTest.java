@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.enqueue.JobOptions;
 import dev.gantry.job.JobState;
+import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.TestServer.Reply;
 import dev.gantry.worker.PermanentFailure;
 import dev.gantry.worker.Worker;
@@ -117,6 +118,136 @@ class JobRoutesTest {
       assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("cursor");
     }
     assertThat(otherFilters.json().get("detail").asText()).contains("other filters");
+  }
+
+  /** Sets the job's {@code created_at}, as if the database had created it then. */
+  private void createdAt(UUID id, String instant) {
+    t.db.execute("UPDATE " + t.schema + ".jobs SET created_at = '" + instant + "'::timestamptz WHERE id = '" + id + "'");
+  }
+
+  /** The ids of every page of the listing, following the cursors. */
+  private List<String> listAll(String query, String key) {
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Reply page = t.get("/v1/jobs?" + query + (cursor == null ? "" : "&cursor=" + cursor), key);
+      assertThat(page.status()).as("%s: %s", query, page.body()).isEqualTo(200);
+      page.json().get("jobs").forEach(j -> seen.add(j.get("id").asText()));
+      cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+      pages++;
+    } while (cursor != null && pages < 10);
+    return seen;
+  }
+
+  @Test
+  void listsJobsCreatedWithinARangeStartInclusiveEndExclusive() {
+    List<UUID> hourly = new ArrayList<>();
+    for (int hour = 0; hour < 6; hour++) {
+      UUID id = enqueue("k", JobOptions.defaults());
+      createdAt(id, "2026-11-23T0" + hour + ":00:00Z");
+      hourly.add(id);
+    }
+
+    Reply range = t.get("/v1/jobs?created_after=2026-11-23T02:00:00Z&created_before=2026-11-23T05:00:00Z", t.producer);
+    Reply from = t.get("/v1/jobs?created_after=2026-11-23T03:30:00Z", t.producer);
+    Reply until = t.get("/v1/jobs?created_before=2026-11-23T01:00:00.000001Z", t.producer);
+    // Another offset names the same instants: 04:00+02:00 is 02:00Z.
+    Reply offset = t.get("/v1/jobs?created_after=2026-11-23T04:00:00%2B02:00&created_before=2026-11-23T04:00:00%2B01:00",
+        t.producer);
+
+    assertThat(range.status()).isEqualTo(200);
+    assertThat(range.json().get("jobs")).extracting(j -> j.get("id").asText())
+        .containsExactly(hourly.get(4).toString(), hourly.get(3).toString(), hourly.get(2).toString());
+    assertThat(range.json().get("jobs").get(0).get("created_at").asText()).isEqualTo("2026-11-23T04:00:00Z");
+    assertThat(from.json().get("jobs")).extracting(j -> j.get("id").asText())
+        .containsExactly(hourly.get(5).toString(), hourly.get(4).toString());
+    assertThat(until.json().get("jobs")).extracting(j -> j.get("id").asText())
+        .containsExactly(hourly.get(1).toString(), hourly.get(0).toString());
+    assertThat(offset.json().get("jobs")).extracting(j -> j.get("id").asText())
+        .containsExactly(hourly.get(2).toString());
+  }
+
+  @Test
+  void pagesThroughACreatedRangeAndRefusesTheCursorWithAnotherRange() {
+    List<UUID> inRange = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      UUID id = enqueue("k", JobOptions.defaults());
+      boolean inside = i % 2 == 0;
+      createdAt(id, inside ? "2026-11-23T10:0" + i + ":00Z" : "2026-11-22T10:0" + i + ":00Z");
+      if (inside) {
+        inRange.add(id);
+      }
+    }
+    String range = "created_after=2026-11-23T00:00:00Z&created_before=2026-11-24T00:00:00Z";
+
+    List<String> seen = listAll(range + "&limit=3", t.producer);
+
+    assertThat(seen).containsExactlyElementsOf(inRange.reversed().stream().map(UUID::toString).toList());
+    String cursor = t.get("/v1/jobs?" + range + "&limit=3", t.producer).json().get("next_cursor").asText();
+    Reply sameInstants = t.get("/v1/jobs?created_after=2026-11-23T01:00:00%2B01:00&created_before=2026-11-24T00:00Z"
+        + "&limit=3&cursor=" + cursor, t.producer);
+    assertThat(sameInstants.status()).isEqualTo(200);
+    assertThat(sameInstants.json().get("jobs")).extracting(j -> j.get("id").asText())
+        .containsExactly(inRange.get(0).toString());
+    for (String other : new String[] {
+        "created_after=2026-11-23T00:00:00Z&created_before=2026-11-25T00:00:00Z&limit=3",
+        "created_after=2026-11-23T00:00:00Z&limit=3",
+        "created_before=2026-11-24T00:00:00Z&limit=3",
+        "limit=3"}) {
+      Reply r = t.get("/v1/jobs?" + other + "&cursor=" + cursor, t.producer);
+      assertThat(r.status()).as(other).isEqualTo(400);
+      assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("cursor");
+      assertThat(r.json().get("detail").asText()).contains("other filters").contains("created_after");
+    }
+  }
+
+  @Test
+  void badCreatedBoundsAreNamedWithAnExample() {
+    for (String param : new String[] {"created_after", "created_before"}) {
+      for (String bad : new String[] {"yesterday", "2026-11-23", "2026-11-23T10:00:00", "1732356000", "2026-11-23T10:00:00+01:00"}) {
+        Reply r = t.get("/v1/jobs?" + param + "=" + bad, t.producer);
+        assertThat(r.status()).as("%s=%s", param, bad).isEqualTo(400);
+        assertThat(r.json().get("errors")).hasSize(1);
+        assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo(param);
+        assertThat(r.json().get("errors").get(0).get("message").asText()).as("%s=%s", param, bad)
+            .contains("ISO-8601 instant with an offset").contains("2026-11-23T10:00:00Z").contains("%2B");
+      }
+    }
+
+    Reply equal = t.get("/v1/jobs?created_after=2026-11-23T10:00:00Z&created_before=2026-11-23T11:00:00%2B01:00", t.producer);
+    Reply reversed = t.get("/v1/jobs?created_after=2026-11-24T00:00:00Z&created_before=2026-11-23T00:00:00Z", t.producer);
+    Reply both = t.get("/v1/jobs?created_after=soon&created_before=later&limit=0", t.producer);
+
+    for (Reply r : new Reply[] {equal, reversed}) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("created_after");
+      assertThat(r.json().get("detail").asText()).contains("created_after").contains("must be before created_before");
+    }
+    assertThat(equal.json().get("detail").asText()).contains("2026-11-23T10:00:00Z and created_before 2026-11-23T10:00:00Z");
+    assertThat(both.json().get("errors")).extracting(e -> e.get("field").asText())
+        .containsExactly("created_after", "created_before", "limit");
+  }
+
+  @Test
+  void aTenantKeySeesOnlyItsOwnJobsWithinTheRange() {
+    String acme = t.key("acme producer", Role.PRODUCER, "acme");
+    List<UUID> acmeInRange = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      for (String tenant : new String[] {"acme", "globex"}) {
+        UUID id = t.gantry.forTenant(tenant).enqueue("k", Map.of("n", i), JobOptions.defaults()).id();
+        createdAt(id, "2020-01-15T1" + i + ":00:00Z");
+        if (tenant.equals("acme") && i > 0) {
+          acmeInRange.add(id);
+        }
+      }
+    }
+    enqueue("k", JobOptions.defaults()); // no tenant, created now: outside the range
+    String range = "created_after=2020-01-15T11:00:00Z&created_before=2020-01-16T00:00:00Z";
+
+    assertThat(listAll(range + "&limit=1", acme))
+        .containsExactlyElementsOf(acmeInRange.reversed().stream().map(UUID::toString).toList());
+    assertThat(listAll(range, t.producer)).hasSize(4);
   }
 
   @Test

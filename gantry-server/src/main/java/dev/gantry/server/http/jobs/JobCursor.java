@@ -50,7 +50,7 @@ final class JobCursor {
     }
     if (!MessageDigest.isEqual(Arrays.copyOf(sha256(filters.getBytes(StandardCharsets.UTF_8)), 4),
         Arrays.copyOfRange(bytes, 17, 21))) {
-      throw Problems.invalid("cursor", "belongs to a listing with other filters (queue, kind, state, tag);"
+      throw Problems.invalid("cursor", "belongs to a listing with other filters (queue, kind, state, tag, created_after, created_before);"
           + " send the same filters as the page it came from, or start again without a cursor");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, 1, 16);

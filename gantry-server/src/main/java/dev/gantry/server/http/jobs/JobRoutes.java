@@ -29,6 +29,10 @@ import dev.gantry.server.http.metrics.ServerMetrics;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -101,9 +105,14 @@ public final class JobRoutes {
     }));
   }
 
-  /** {@code GET /v1/jobs}: a page of jobs, newest first, and the cursor of the next page. */
+  /**
+   * {@code GET /v1/jobs}: a page of jobs, newest first, and the cursor of the next page. The
+   * created range is {@code created_after} (inclusive) to {@code created_before} (exclusive),
+   * compared with the database's {@code created_at}.
+   */
   public void list(Context ctx) {
-    QueryParams q = QueryParams.of(ctx, Set.of("queue", "kind", "state", "tag", "limit", "cursor"));
+    QueryParams q = QueryParams.of(ctx,
+        Set.of("queue", "kind", "state", "tag", "created_after", "created_before", "limit", "cursor"));
     List<FieldError> errors = new ArrayList<>();
     String queue = q.get("queue");
     if (queue != null) {
@@ -126,6 +135,12 @@ public final class JobRoutes {
     if (tag != null && (tag.isBlank() || tag.length() > 200)) {
       errors.add(new FieldError("tag", "must be 1 to 200 characters and not blank"));
     }
+    Instant createdAfter = instant(errors, "created_after", q.get("created_after"));
+    Instant createdBefore = instant(errors, "created_before", q.get("created_before"));
+    if (createdAfter != null && createdBefore != null && !createdAfter.isBefore(createdBefore)) {
+      errors.add(new FieldError("created_after", "must be before created_before (inclusive start, exclusive end),"
+          + " got created_after " + createdAfter + " and created_before " + createdBefore));
+    }
     int limit = 100;
     String limitText = q.get("limit");
     if (limitText != null) {
@@ -141,13 +156,15 @@ public final class JobRoutes {
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
-    String filters = "queue=" + queue + "\u0000kind=" + kind + "\u0000state=" + stateText + "\u0000tag=" + tag;
+    // Instants in their canonical form, so 10:00:00+00:00 and 10:00Z keep one listing's cursor valid.
+    String filters = "queue=" + queue + "\u0000kind=" + kind + "\u0000state=" + stateText + "\u0000tag=" + tag
+        + "\u0000created_after=" + createdAfter + "\u0000created_before=" + createdBefore;
     String cursor = q.get("cursor");
     UUID after = cursor == null ? null : JobCursor.decode(cursor, filters);
 
     ApiKey caller = Authenticator.caller(ctx);
     JobPage page = jobsOf(caller).jobs(JobFilter.all().withQueue(queue).withKind(kind).withState(state).withTag(tag)
-        .withAfter(after).withLimit(limit));
+        .withCreatedAfter(createdAfter).withCreatedBefore(createdBefore).withAfter(after).withLimit(limit));
     ObjectNode response = ApiJson.object();
     ArrayNode jobs = response.putArray("jobs");
     boolean stackTraces = seesStackTraces(caller);
@@ -287,6 +304,21 @@ public final class JobRoutes {
   /** 404 for a job the caller cannot reach: missing, or another tenant's (the two look the same). */
   public static ProblemException notFound(UUID id) {
     return Problems.notFound("no job with id " + id + " (it never existed, was deleted, or was pruned after finishing)");
+  }
+
+  /** An ISO-8601 instant with an offset, or null when absent; a bad one adds an error naming {@code field}. */
+  private static Instant instant(List<FieldError> errors, String field, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      // A '+' left unencoded in a query string arrives as a space.
+      errors.add(new FieldError(field, "must be an ISO-8601 instant with an offset, such as 2026-11-23T10:00:00Z"
+          + " or 2026-11-23T11:00:00%2B01:00 (with + encoded as %2B), got '" + text + "'"));
+      return null;
+    }
   }
 
   private static void check(List<FieldError> errors, String field, Runnable check) {
