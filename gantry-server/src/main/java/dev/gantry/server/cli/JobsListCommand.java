@@ -8,6 +8,7 @@ import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobPage;
 import dev.gantry.job.JobState;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
     header = "Lists jobs, newest first.",
     description = {
         "Prints a table of jobs and, when there are more, the --cursor value that shows the next page (with the same "
-            + "filters). With --json: {\"jobs\": [...], \"next_cursor\": ID or null}.",
+            + "filters). Creation times are the database's. With --json: {\"jobs\": [...], \"next_cursor\": ID or null}.",
         ""})
 public final class JobsListCommand implements Callable<Integer> {
   static final int DEFAULT_LIMIT = 50;
@@ -56,6 +57,14 @@ public final class JobsListCommand implements Callable<Integer> {
   @Option(names = "--tag", paramLabel = "T", description = "Only jobs with this tag.")
   private String tag;
 
+  @Option(names = "--created-after", paramLabel = "INSTANT", converter = InstantConverter.class,
+      description = "Only jobs created at or after this instant, such as 2026-11-23T10:00:00Z (ISO 8601 with an offset).")
+  private Instant createdAfter;
+
+  @Option(names = "--created-before", paramLabel = "INSTANT", converter = InstantConverter.class,
+      description = "Only jobs created before this instant (exclusive), such as 2026-11-24T00:00:00Z.")
+  private Instant createdBefore;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
       description = "Jobs per page, 1 to 1000 (default: ${DEFAULT-VALUE}).")
   private int limit;
@@ -79,7 +88,12 @@ public final class JobsListCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--limit': " + e.getMessage(), e);
     }
-    filter = filter.withQueue(queue).withKind(kind).withState(state).withTag(tag).withAfter(cursor);
+    if (createdAfter != null && createdBefore != null && !createdAfter.isBefore(createdBefore)) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--created-after': must be before"
+          + " --created-before (inclusive start, exclusive end), got " + createdAfter + " and " + createdBefore);
+    }
+    filter = filter.withQueue(queue).withKind(kind).withState(state).withTag(tag)
+        .withCreatedAfter(createdAfter).withCreatedBefore(createdBefore).withAfter(cursor);
     PrintWriter out = spec.commandLine().getOut();
     try (CliGantry cli = CliGantry.open(environment, schema.schema)) {
       JobPage page = cli.gantry().jobs(filter);

@@ -81,6 +81,30 @@ class JobsCommandTest {
   }
 
   @Test
+  void listFiltersByCreatedRangeStartInclusiveEndExclusive() {
+    List<UUID> hourly = new ArrayList<>();
+    for (int hour = 0; hour < 5; hour++) {
+      UUID id = enqueue("k", JobOptions.defaults());
+      db.execute("UPDATE " + schema + ".jobs SET created_at = '2026-11-23T0" + hour + ":00:00Z' WHERE id = '" + id + "'");
+      hourly.add(id);
+    }
+
+    assertThat(ids(jobs("list", "--created-after", "2026-11-23T01:00:00Z", "--created-before", "2026-11-23T03:00:00Z")))
+        .containsExactly(hourly.get(2), hourly.get(1));
+    assertThat(ids(jobs("list", "--created-after", "2026-11-23T05:00:00+02:00")))
+        .containsExactly(hourly.get(4), hourly.get(3));
+    assertThat(ids(jobs("list", "--created-before", "2026-11-23T01:00:00Z"))).containsExactly(hourly.get(0));
+    CliRun firstPage = jobs("list", "--created-after", "2026-11-23T01:00:00Z", "--limit", "2");
+    Matcher next = NEXT_PAGE.matcher(firstPage.out());
+    assertThat(next.find()).isTrue();
+    assertThat(ids(firstPage)).containsExactly(hourly.get(4), hourly.get(3));
+    assertThat(ids(jobs("list", "--created-after", "2026-11-23T01:00:00Z", "--limit", "2", "--cursor", next.group(1))))
+        .containsExactly(hourly.get(2), hourly.get(1));
+    assertThat(jobs("list", "--created-after", "2026-11-24T00:00:00Z", "--created-before", "2026-11-25T00:00:00Z").out())
+        .isEqualTo("No jobs match." + NL);
+  }
+
+  @Test
   void theCursorPagesThroughEveryJobOnce() {
     List<UUID> enqueued = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -195,6 +219,13 @@ class JobsCommandTest {
     bad.put(List.of("list", "--state", "done"), "gantry jobs list: Invalid value for option '--state': expected one of scheduled, available");
     bad.put(List.of("list", "--limit", "0"), "gantry jobs list: Invalid value for option '--limit': limit must be between 1 and 1000");
     bad.put(List.of("list", "--cursor", "next"), "gantry jobs list: Invalid value for option '--cursor': not a job id");
+    bad.put(List.of("list", "--created-after", "yesterday"), "gantry jobs list: Invalid value for option '--created-after':"
+        + " expected an ISO-8601 instant with an offset, such as 2026-11-23T10:00:00Z");
+    bad.put(List.of("list", "--created-before", "2026-11-23T10:00:00"), "gantry jobs list: Invalid value for option"
+        + " '--created-before': expected an ISO-8601 instant with an offset, such as 2026-11-23T10:00:00Z");
+    bad.put(List.of("list", "--created-after", "2026-11-23T11:00:00+01:00", "--created-before", "2026-11-23T10:00:00Z"),
+        "gantry jobs list: Invalid value for option '--created-after': must be before --created-before (inclusive start,"
+            + " exclusive end), got 2026-11-23T10:00:00Z and 2026-11-23T10:00:00Z");
     bad.put(List.of("purge"), "gantry jobs: Unmatched argument at index 1: 'purge'");
     bad.forEach((args, message) -> {
       List<String> all = new ArrayList<>(List.of("jobs"));
