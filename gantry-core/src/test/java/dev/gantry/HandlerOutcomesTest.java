@@ -4,6 +4,7 @@ import static dev.gantry.testing.TestWorkers.awaitFinished;
 import static dev.gantry.testing.TestWorkers.awaitState;
 import static dev.gantry.testing.TestWorkers.fast;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.enqueue.JobOptions;
 import dev.gantry.job.Job;
@@ -245,6 +246,28 @@ class HandlerOutcomesTest {
         assertThat(e.message()).contains("no handler").contains("unknown.kind").contains("node-a");
       });
     }
+  }
+
+  @Test
+  void aWorkerClaimingOnlyHandledKindsLeavesOtherKindsOfItsQueueToOthers() throws Exception {
+    try (Worker w = fast(gantry).queue("default", 4).onlyHandledKinds()
+        .handler("known", Req.class, (args, ctx) -> "done " + args.order()).start()) {
+      // Ahead of the known kind in claim order, so a worker claiming every kind would take it first.
+      UUID other = gantry.enqueue("remote.kind", new Req("r"), JobOptions.defaults().withPriority(-100)).id();
+      UUID known = gantry.enqueue("known", new Req("k")).id();
+
+      assertThat(awaitFinished(gantry, known).state()).isEqualTo(JobState.COMPLETED);
+      Job left = gantry.job(other).orElseThrow();
+      assertThat(left.state()).isEqualTo(JobState.AVAILABLE);
+      assertThat(left.attempt()).isZero();
+    }
+  }
+
+  @Test
+  void onlyHandledKindsWithoutAHandlerIsRefused() {
+    assertThatThrownBy(() -> fast(gantry).queue("default", 1).onlyHandledKinds().start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs at least one handler");
   }
 
   @Test

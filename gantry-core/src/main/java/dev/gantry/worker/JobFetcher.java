@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims jobs of one queue for this node, as many as it has free slots (up to the batch size), in
+ * Claims jobs of one queue (of every kind, or only of the given kinds) for this node, as many as it has free slots (up to the batch size), in
  * one statement. It claims when woken (a NOTIFY for its queue, or a freed slot after a full batch
  * suggests more work is waiting) and otherwise every poll interval, as a fallback for lost or
  * impossible notifications.
@@ -34,6 +35,8 @@ final class JobFetcher {
   private final int batchSize;
   private final Duration pollInterval;
   private final Duration leaseDuration;
+  /** The kinds to claim, or null for every kind. */
+  private final String[] kinds;
   private final Consumer<ClaimedJob> dispatcher;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -43,7 +46,7 @@ final class JobFetcher {
   private boolean moreLikely;
 
   JobFetcher(String queue, int concurrency, String workerId, Db db, Sql sql, int batchSize, Duration pollInterval,
-      Duration leaseDuration, Consumer<ClaimedJob> dispatcher) {
+      Duration leaseDuration, Set<String> kinds, Consumer<ClaimedJob> dispatcher) {
     this.queue = queue;
     this.workerId = workerId;
     this.db = db;
@@ -52,6 +55,7 @@ final class JobFetcher {
     this.batchSize = batchSize;
     this.pollInterval = pollInterval;
     this.leaseDuration = leaseDuration;
+    this.kinds = kinds == null ? null : kinds.stream().sorted().toArray(String[]::new);
     this.dispatcher = dispatcher;
     this.thread = Thread.ofPlatform().daemon().name("gantry-fetch-" + queue).unstarted(this::loop);
   }
@@ -163,11 +167,15 @@ final class JobFetcher {
 
   private List<ClaimedJob> claim(int limit) {
     return db.run("claiming jobs of queue " + queue, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get("claim"))) {
-        ps.setString(1, queue);
-        ps.setInt(2, limit);
-        ps.setLong(3, leaseDuration.toMillis());
-        ps.setString(4, workerId);
+      try (PreparedStatement ps = c.prepareStatement(sql.get(kinds == null ? "claim" : "claim_kinds"))) {
+        int p = 1;
+        ps.setString(p++, queue);
+        if (kinds != null) {
+          ps.setArray(p++, c.createArrayOf("text", kinds));
+        }
+        ps.setInt(p++, limit);
+        ps.setLong(p++, leaseDuration.toMillis());
+        ps.setString(p, workerId);
         List<ClaimedJob> jobs = new ArrayList<>(limit);
         List<UUID> watched = null;
         try (ResultSet rs = ps.executeQuery()) {

@@ -67,7 +67,7 @@ public final class Worker implements AutoCloseable {
         inFlight::values, this::leaseLost);
     settings.queues().forEach((queue, concurrency) -> fetchers.put(queue, new JobFetcher(queue, concurrency,
         settings.workerId(), ctx.db(), ctx.sql(), settings.fetchBatchSize(), settings.pollInterval(),
-        settings.leaseDuration(), this::dispatch)));
+        settings.leaseDuration(), settings.claimKinds(), this::dispatch)));
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 
@@ -32,6 +33,7 @@ public final class WorkerBuilder {
   private Duration defaultTimeout = Duration.ofMinutes(30);
   private Duration shutdownTimeout = Duration.ofSeconds(30);
   private boolean maintenance = true;
+  private boolean onlyHandledKinds;
   private Duration stageInterval = Duration.ofMillis(500);
   private Duration rescueInterval;
   private Duration pruneInterval = Duration.ofMinutes(1);
@@ -66,6 +68,21 @@ public final class WorkerBuilder {
     if (handlers.putIfAbsent(kind, new Registration<>(kind, argsType, handler, options)) != null) {
       throw new IllegalArgumentException("a handler for kind " + kind + " is already registered");
     }
+    return this;
+  }
+
+  /**
+   * Claim only jobs whose kind has a handler on this node, and leave the queues' other kinds to
+   * other workers: remote workers over HTTP, or nodes of another service, on the same queues.
+   * By default a node claims every kind of its queues, and an attempt of a kind it has no
+   * handler for fails (so a mistyped kind ends up dead instead of waiting forever); with this,
+   * a job whose kind no worker claims stays available.
+   *
+   * <p>Claims walk the queue's claim index past the jobs of other kinds, so a long run of jobs
+   * for others ahead of this node's makes its claims slower.
+   */
+  public WorkerBuilder onlyHandledKinds() {
+    this.onlyHandledKinds = true;
     return this;
   }
 
@@ -171,8 +188,9 @@ public final class WorkerBuilder {
    * maintenance: staging, rescuing expired leases (remote workers' too, retried with
    * {@link ExponentialBackoff#DEFAULT}'s attempts for kinds without a handler here) and pruning.
    *
-   * @throws IllegalStateException if there is nothing to do (no queue and maintenance off), or the
-   *     heartbeat is not shorter than the lease
+   * @throws IllegalStateException if there is nothing to do (no queue and maintenance off), the
+   *     heartbeat is not shorter than the lease, or {@link #onlyHandledKinds()} was asked of a
+   *     node with queues but no handler
    */
   public Worker start() {
     if (queues.isEmpty() && !maintenance) {
@@ -183,10 +201,15 @@ public final class WorkerBuilder {
       throw new IllegalStateException("heartbeatInterval (" + heartbeatInterval + ") must be shorter than leaseDuration ("
           + leaseDuration + "), or every lease would expire");
     }
+    if (onlyHandledKinds && !queues.isEmpty() && handlers.isEmpty()) {
+      throw new IllegalStateException("onlyHandledKinds() needs at least one handler (call handler(kind, ...)),"
+          + " or this node's queues would claim nothing");
+    }
     Duration rescue = rescueInterval != null ? rescueInterval : leaseDuration.dividedBy(4);
     WorkerSettings settings = new WorkerSettings(workerId, Map.copyOf(queues), leaseDuration, heartbeatInterval,
         pollInterval, fetchBatchSize, completeBatchSize, completeFlushInterval, maxPendingCompletions, defaultTimeout,
-        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, retention, handlerThreads);
+        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, retention, handlerThreads,
+        onlyHandledKinds ? Set.copyOf(handlers.keySet()) : null);
     Worker worker = new Worker(ctx, settings, Map.copyOf(handlers));
     worker.start();
     return worker;

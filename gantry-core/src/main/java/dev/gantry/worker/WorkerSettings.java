@@ -3,10 +3,12 @@ package dev.gantry.worker;
 import dev.gantry.maintenance.Retention;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * A worker node's settings; see {@link WorkerBuilder} for each one's meaning and default.
+ * {@code claimKinds} is null when the node claims every kind of its queues.
  */
 record WorkerSettings(
     String workerId,
@@ -25,4 +27,5 @@ record WorkerSettings(
     Duration rescueInterval,
     Duration pruneInterval,
     Retention retention,
-    ThreadFactory handlerThreads) {}
+    ThreadFactory handlerThreads,
+    Set<String> claimKinds) {}

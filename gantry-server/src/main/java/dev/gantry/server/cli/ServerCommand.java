@@ -1,6 +1,7 @@
 package dev.gantry.server.cli;
 
 import dev.gantry.Gantry;
+import dev.gantry.server.database.DatabaseConfig;
 import dev.gantry.server.database.DatabaseSource;
 import dev.gantry.server.http.GantryServer;
 import dev.gantry.server.http.ServerSettings;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code gantry server}: serves the HTTP API until the process is told to stop (SIGTERM, Ctrl-C),
@@ -33,11 +35,19 @@ import picocli.CommandLine.Spec;
             + "(see 'gantry keys create'), except /health/live, /health/ready, /openapi.json and /metrics.",
         "",
         "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set. "
-            + "GANTRY_METRICS_KEY sets the metrics key without showing it in the process list.",
+            + "GANTRY_METRICS_KEY sets the metrics key without showing it in the process list, "
+            + "GANTRY_DATABASE_TIMEOUT the database timeout.",
         ""})
 public final class ServerCommand implements Callable<Integer> {
   /** The environment variable for {@code --metrics-key}. */
   public static final String METRICS_KEY_VARIABLE = "GANTRY_METRICS_KEY";
+  /** The environment variable for {@code --database-timeout}. */
+  public static final String DATABASE_TIMEOUT_VARIABLE = "GANTRY_DATABASE_TIMEOUT";
+  /**
+   * How long a request waits for a database connection: short, so that clients learn of an
+   * unreachable database (503 with Retry-After) in seconds rather than after the pool's 30 s.
+   */
+  public static final Duration DEFAULT_DATABASE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private final CliEnvironment environment;
@@ -62,12 +72,32 @@ public final class ServerCommand implements Callable<Integer> {
           + METRICS_KEY_VARIABLE + "). Without one, /metrics answers only clients on this machine.")
   private String metricsKey;
 
+  @Option(names = "--database-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a request waits for a database connection before it is answered 503 with Retry-After "
+          + "(or set " + DATABASE_TIMEOUT_VARIABLE + "); 1s to 10m (default: 5s).")
+  private Duration databaseTimeout;
+
   @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
       description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
   private String schema;
 
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
+  }
+
+  private Duration databaseTimeout() {
+    if (databaseTimeout != null) {
+      return databaseTimeout;
+    }
+    String fromEnvironment = environment.variables().get(DATABASE_TIMEOUT_VARIABLE);
+    if (fromEnvironment == null || fromEnvironment.isBlank()) {
+      return DEFAULT_DATABASE_TIMEOUT;
+    }
+    try {
+      return new DurationConverter().convert(fromEnvironment);
+    } catch (TypeConversionException e) {
+      throw new ParameterException(spec.commandLine(), DATABASE_TIMEOUT_VARIABLE + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -79,6 +109,13 @@ public final class ServerCommand implements Callable<Integer> {
           .withMetricsKey(key == null || key.isEmpty() ? null : key);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    DatabaseConfig databaseConfig = environment.databaseConfig();
+    try {
+      databaseConfig = databaseConfig.withConnectionTimeout(databaseTimeout());
+    } catch (IllegalArgumentException e) {
+      String source = databaseTimeout != null ? "--database-timeout" : DATABASE_TIMEOUT_VARIABLE;
+      throw new ParameterException(spec.commandLine(), source + ": " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -95,7 +132,7 @@ public final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       ServerMetrics metrics = new ServerMetrics();
-      try (DatabaseSource database = DatabaseSource.open(environment.databaseConfig());
+      try (DatabaseSource database = DatabaseSource.open(databaseConfig);
           Gantry gantry = Gantry.builder(database.dataSource()).schema(schema).listener(metrics.jobListener()).build();
           GantryServer server = new GantryServer(gantry, database.dataSource(), settings, metrics).start()) {
         out.println("Gantry server listening on " + server.url() + " (" + database.description() + ", schema " + schema + ")");

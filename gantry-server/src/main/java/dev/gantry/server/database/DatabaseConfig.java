@@ -1,6 +1,7 @@
 package dev.gantry.server.database;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param url the external database, or null to use the embedded one
  * @param dataDirectory where the embedded database keeps its files (unused when {@code url} is set)
  * @param poolSize the most connections Gantry opens
+ * @param connectionTimeout how long a borrower waits for a pooled connection before getting an
+ *     {@link java.sql.SQLTransientConnectionException}, which is also how long a request takes to
+ *     learn that the database is unreachable
  */
-public record DatabaseConfig(DatabaseUrl url, Path dataDirectory, int poolSize) {
+public record DatabaseConfig(DatabaseUrl url, Path dataDirectory, int poolSize, Duration connectionTimeout) {
   /** A JDBC or {@code postgres://} URL of the database to use instead of the embedded one. */
   public static final String URL_VARIABLE = "GANTRY_DATABASE_URL";
   /** The folder for the embedded database's files. */
@@ -22,6 +26,14 @@ public record DatabaseConfig(DatabaseUrl url, Path dataDirectory, int poolSize) 
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of(".gantry", "pgdata");
   /** Enough for a worker's own threads plus a few dozen handlers reporting progress at once. */
   public static final int DEFAULT_POOL_SIZE = 20;
+  /**
+   * The pool's own default: commands that run to an end (demo, migrate) would rather ride out a
+   * short database restart than fail; the server sets a shorter one, see {@link #withConnectionTimeout}.
+   */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+  /** The pool refuses less (HikariCP's floor is 250 ms); under a second every hiccup would fail requests. */
+  public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofMinutes(10);
 
   public DatabaseConfig {
     Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -29,6 +41,24 @@ public record DatabaseConfig(DatabaseUrl url, Path dataDirectory, int poolSize) 
       // Gantry keeps one connection for LISTEN; with only that one nothing else could run.
       throw new IllegalArgumentException("poolSize must be at least 2, got " + poolSize);
     }
+    if (connectionTimeout == null || connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0
+        || connectionTimeout.compareTo(MAX_CONNECTION_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("connection timeout must be between 1s and 10m, got " + connectionTimeout);
+    }
+  }
+
+  /** With {@link #DEFAULT_CONNECTION_TIMEOUT}. */
+  public DatabaseConfig(DatabaseUrl url, Path dataDirectory, int poolSize) {
+    this(url, dataDirectory, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+  }
+
+  /**
+   * The same database with another connection timeout.
+   *
+   * @throws IllegalArgumentException if it is under 1 second or over 10 minutes
+   */
+  public DatabaseConfig withConnectionTimeout(Duration connectionTimeout) {
+    return new DatabaseConfig(url, dataDirectory, poolSize, connectionTimeout);
   }
 
   /**

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The database Gantry runs on, opened as {@link DatabaseConfig} says: a connection pool on the
  * external PostgreSQL, or an {@link EmbeddedDatabase} started first and a pool on it.
- * {@link #close()} closes the pool and stops the embedded server, if there is one.
+ * {@link #close()} closes the pool and stops the embedded server, if there is one. A borrower
+ * waits at most {@link DatabaseConfig#connectionTimeout()} for a connection, then gets an
+ * {@link java.sql.SQLTransientConnectionException}.
  *
  * <pre>{@code
  * try (DatabaseSource database = DatabaseSource.open(DatabaseConfig.fromEnvironment(System.getenv(), cwd))) {
@@ -25,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseSource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatabaseSource.class);
+  /** HikariCP's default. */
+  private static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(5);
 
   private final HikariDataSource pool;
   private final EmbeddedDatabase embedded;
@@ -46,13 +51,13 @@ public final class DatabaseSource implements AutoCloseable {
       DatabaseUrl url = config.url();
       String version = checkConnection(url);
       log.info("Using PostgreSQL {} at {}", version, url.redacted());
-      return new DatabaseSource(pool(url, config.poolSize()), null, "PostgreSQL at " + url.redacted());
+      return new DatabaseSource(pool(url, config), null, "PostgreSQL at " + url.redacted());
     }
     EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDirectory());
     try {
       DatabaseUrl url = new DatabaseUrl(embedded.jdbcUrl(), null, null);
       checkConnection(url);
-      return new DatabaseSource(pool(url, config.poolSize()), embedded,
+      return new DatabaseSource(pool(url, config), embedded,
           "embedded PostgreSQL with data in " + embedded.dataDirectory());
     } catch (RuntimeException e) {
       embedded.close();
@@ -90,7 +95,7 @@ public final class DatabaseSource implements AutoCloseable {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  private static HikariDataSource pool(DatabaseUrl url, int size) {
+  private static HikariDataSource pool(DatabaseUrl url, DatabaseConfig settings) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url.jdbcUrl());
     if (url.user() != null) {
@@ -99,7 +104,11 @@ public final class DatabaseSource implements AutoCloseable {
     if (url.password() != null) {
       config.setPassword(url.password());
     }
-    config.setMaximumPoolSize(size);
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    // The pool checks a connection idle for a while before lending it; that check must fit in
+    // the borrower's wait, or a dead database would hold borrowers past the timeout.
+    config.setValidationTimeout(Math.min(settings.connectionTimeout().toMillis() / 2, VALIDATION_TIMEOUT.toMillis()));
     config.setMinimumIdle(2);
     config.setPoolName("gantry");
     return new HikariDataSource(config);

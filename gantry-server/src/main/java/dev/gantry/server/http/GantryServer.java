@@ -46,8 +46,30 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>The server can share its {@link Gantry} with Java handlers in the same process: a
+ * {@link Gantry#worker()} runs some kinds of a queue as a library, while remote workers claim the
+ * other kinds of the same queue over HTTP ({@code POST /v1/claims} with {@code "kinds"}). The
+ * library worker must then claim only the kinds it has handlers for, or it would take the remote
+ * workers' jobs and fail them for want of a handler; the server already stages and rescues, so
+ * the worker need not:
+ *
+ * <pre>{@code
+ * try (GantryServer server = new GantryServer(gantry, dataSource, ServerSettings.defaults(), metrics).start();
+ *     Worker worker = gantry.worker()
+ *         .queue("reports", 8)
+ *         .onlyHandledKinds()                  // kind "report.pdf" is left to remote workers
+ *         .maintenance(false)                  // the server does it
+ *         .handler("report.csv", Report.class, (report, ctx) -> csv.render(report))
+ *         .start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Both sides take their jobs with {@code SKIP LOCKED} and guard every report with the
+ * claim's lease token, so a job runs on one side at a time and its outcome is written once.
+ *
  * <p>{@link #close()} stops the HTTP server (ending long-polls with 503 and event streams), then the maintenance;
- * the caller closes the Gantry instance and the data source afterwards.
+ * the caller closes its own workers, the Gantry instance and the data source.
  */
 public final class GantryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GantryServer.class);

@@ -43,6 +43,11 @@ public final class Problems {
     return new ProblemException(new Problem(PREFIX + "forbidden", "Forbidden", 403, detail));
   }
 
+  /** 403: a valid key that may not do this with the fields listed in {@code errors}. */
+  public static ProblemException forbidden(String detail, List<FieldError> errors) {
+    return new ProblemException(new Problem(PREFIX + "forbidden", "Forbidden", 403, detail).withErrors(errors));
+  }
+
   /** 404: no such job, or no such route. */
   public static ProblemException notFound(String detail) {
     return new ProblemException(new Problem(PREFIX + "not-found", "Not found", 404, detail));

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -72,5 +73,18 @@ class ServerCommandTest {
     CliRun shortKey = CliRun.onTestDatabase("server", "--metrics-key", "short");
     assertThat(shortKey.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(shortKey.err()).contains("metrics key must be at least 16 characters");
+
+    CliRun shortTimeout = CliRun.onTestDatabase("server", "--database-timeout", "100ms");
+    assertThat(shortTimeout.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(shortTimeout.err()).contains("--database-timeout: connection timeout must be between 1s and 10m");
+
+    CliRun notADuration = CliRun.onTestDatabase("server", "--database-timeout", "soon");
+    assertThat(notADuration.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(notADuration.err()).contains("expected a duration such as 500ms");
+
+    CliRun badVariable = CliRun.withEnvironment(Map.of("GANTRY_DATABASE_URL", TestDatabase.get().jdbcUrl(),
+        ServerCommand.DATABASE_TIMEOUT_VARIABLE, "11m"), "server");
+    assertThat(badVariable.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badVariable.err()).contains("GANTRY_DATABASE_TIMEOUT: connection timeout must be between 1s and 10m");
   }
 }

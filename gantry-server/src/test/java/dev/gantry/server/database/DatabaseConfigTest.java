@@ -46,4 +46,18 @@ class DatabaseConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("GANTRY_DATABASE_URL is not usable: ");
   }
+
+  @Test
+  void theConnectionTimeoutDefaultsToThePoolsAndMayBeShortenedWithinBounds() {
+    DatabaseConfig config = DatabaseConfig.fromEnvironment(Map.of(), WORKING_DIRECTORY);
+
+    assertThat(config.connectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(config.withConnectionTimeout(java.time.Duration.ofSeconds(5)).connectionTimeout())
+        .isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThatThrownBy(() -> config.withConnectionTimeout(java.time.Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("connection timeout must be between 1s and 10m, got PT0.5S");
+    assertThatThrownBy(() -> config.withConnectionTimeout(java.time.Duration.ofMinutes(11)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.job.Job;
+import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobState;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.http.TestServer.Reply;
@@ -53,6 +54,84 @@ class TenantTest {
     assertThat(batch.json().get("jobs")).allSatisfy(j -> assertThat(j.get("tenant").asText()).isEqualTo("acme"));
     assertThat(job(UUID.fromString(one.json().get("id").asText())).tenant()).isEqualTo("acme");
     assertThat(untenanted.json().get("tenant").isNull()).isTrue();
+  }
+
+  private long jobCount() {
+    return t.gantry.jobs(JobFilter.all().withLimit(1000)).jobs().size();
+  }
+
+  private static void assertForbiddenNaming(Reply r, String... fields) {
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:forbidden");
+    assertThat(r.json().get("errors")).extracting(e -> e.get("field").asText()).containsExactly(fields);
+  }
+
+  @Test
+  void aTenantKeyMayNameItsOwnTenantWhenEnqueueing() {
+    Reply one = t.post("/v1/jobs", acmeProducer, "{\"kind\":\"k\",\"tenant\":\"acme\"}");
+    Reply batch = t.post("/v1/jobs/batch", acmeAdmin,
+        "{\"jobs\":[{\"kind\":\"a\",\"tenant\":\"acme\"},{\"kind\":\"b\"}]}");
+
+    assertThat(one.status()).isEqualTo(201);
+    assertThat(one.json().get("tenant").asText()).isEqualTo("acme");
+    assertThat(batch.status()).isEqualTo(201);
+    assertThat(batch.json().get("jobs")).allSatisfy(j -> assertThat(j.get("tenant").asText()).isEqualTo("acme"));
+    assertThat(job(UUID.fromString(one.json().get("id").asText())).tenant()).isEqualTo("acme");
+  }
+
+  @Test
+  void aTenantKeyNamingAnotherTenantIsForbiddenAndEnqueuesNothing() {
+    Reply one = t.post("/v1/jobs", acmeProducer, "{\"kind\":\"k\",\"tenant\":\"globex\"}");
+    Reply byAdmin = t.postWithKey("/v1/jobs", acmeAdmin, "retry-me", "{\"kind\":\"k\",\"tenant\":\"globex\"}");
+    // One job of the batch is for another tenant: none of them is enqueued.
+    Reply batch = t.post("/v1/jobs/batch", acmeProducer,
+        "{\"jobs\":[{\"kind\":\"a\"},{\"kind\":\"b\",\"tenant\":\"globex\"},{\"kind\":\"c\",\"tenant\":\"acme\"}]}");
+
+    assertForbiddenNaming(one, "tenant");
+    assertThat(one.json().get("detail").asText()).contains("limited to tenant 'acme'").contains("'globex'");
+    assertForbiddenNaming(byAdmin, "tenant");
+    assertForbiddenNaming(batch, "jobs[1].tenant");
+    assertThat(jobCount()).isZero();
+    // The refused request did not use up its idempotency key.
+    Reply retried = t.postWithKey("/v1/jobs", acmeAdmin, "retry-me", "{\"kind\":\"k\"}");
+    assertThat(retried.status()).isEqualTo(201);
+    assertThat(retried.header("Idempotent-Replayed")).isNull();
+    assertThat(jobCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyWithoutATenantMayEnqueueForAnyTenant() {
+    Reply one = t.post("/v1/jobs", t.producer, "{\"kind\":\"k\",\"tenant\":\"globex\"}");
+    Reply batch = t.post("/v1/jobs/batch", t.admin,
+        "{\"jobs\":[{\"kind\":\"a\",\"tenant\":\"acme\"},{\"kind\":\"b\",\"tenant\":\"globex\"},{\"kind\":\"c\"}]}");
+
+    assertThat(one.status()).isEqualTo(201);
+    UUID globex = UUID.fromString(one.json().get("id").asText());
+    assertThat(job(globex).tenant()).isEqualTo("globex");
+    assertThat(batch.status()).isEqualTo(201);
+    assertThat(batch.json().get("jobs")).extracting(j -> j.get("tenant").isNull() ? null : j.get("tenant").asText())
+        .containsExactly("acme", "globex", null);
+    // The tenant's own keys reach the job; another tenant's do not.
+    assertThat(t.get("/v1/jobs/" + globex, globexProducer).status()).isEqualTo(200);
+    assertNotFound(t.get("/v1/jobs/" + globex, acmeProducer));
+  }
+
+  @Test
+  void anInvalidTenantIs400NamingTheField() {
+    Reply one = t.post("/v1/jobs", t.producer, "{\"kind\":\"k\",\"tenant\":\"not a tenant!\"}");
+    Reply notText = t.post("/v1/jobs", t.admin, "{\"kind\":\"k\",\"tenant\":42}");
+    Reply batch = t.post("/v1/jobs/batch", t.producer,
+        "{\"jobs\":[{\"kind\":\"a\",\"tenant\":\"ok\"},{\"kind\":\"b\",\"tenant\":\"\"}]}");
+
+    for (Reply r : new Reply[] {one, notText, batch}) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:validation");
+    }
+    assertThat(one.json().get("errors").get(0).get("field").asText()).isEqualTo("tenant");
+    assertThat(one.json().get("errors").get(0).get("message").asText()).contains("letters, digits");
+    assertThat(notText.json().get("errors").get(0).get("field").asText()).isEqualTo("tenant");
+    assertThat(batch.json().get("errors")).extracting(e -> e.get("field").asText()).containsExactly("jobs[1].tenant");
+    assertThat(jobCount()).isZero();
   }
 
   @Test

@@ -8,13 +8,18 @@ import dev.gantry.job.JobFilter;
 import dev.gantry.job.JobNotFoundException;
 import dev.gantry.job.JobPage;
 import dev.gantry.server.auth.ApiKey;
+import dev.gantry.server.http.FieldError;
+import dev.gantry.server.http.ProblemException;
+import dev.gantry.server.http.Problems;
 import dev.gantry.tenant.TenantJobs;
 import dev.gantry.watch.JobSubscription;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The jobs one API key may see and change: every job for a key without a tenant, and for a key
@@ -41,14 +46,39 @@ public final class CallerJobs {
     return tenantJobs == null ? null : tenantJobs.tenant();
   }
 
-  /** The requests with the key's tenant stamped on them (unchanged for a key without a tenant). */
-  public List<JobRequest> stamp(List<JobRequest> requests) {
+  /**
+   * The requests as this key may enqueue them. A key limited to a tenant enqueues for that tenant
+   * only: requests without a tenant get it, requests naming it are kept. A key without a tenant
+   * may name any tenant, or none (unchanged).
+   *
+   * @param tenantField the request field that named request {@code i}'s tenant, for the problem
+   *     ({@code tenant}, {@code jobs[3].tenant})
+   * @throws ProblemException 403 naming every request whose tenant is not the key's; then none of
+   *     the requests may be enqueued
+   */
+  public List<JobRequest> stamp(List<JobRequest> requests, IntFunction<String> tenantField) {
     if (tenantJobs == null) {
       return requests;
     }
-    return requests.stream()
-        .map(r -> new JobRequest(r.kind(), r.args(), r.options().withTenant(tenantJobs.tenant())))
-        .toList();
+    String own = tenantJobs.tenant();
+    List<FieldError> refused = new ArrayList<>();
+    List<JobRequest> stamped = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      JobRequest r = requests.get(i);
+      String asked = r.options().tenant();
+      if (asked != null && !asked.equals(own)) {
+        refused.add(new FieldError(tenantField.apply(i), "this key is limited to tenant '" + own
+            + "' and cannot enqueue for tenant '" + asked + "'; leave tenant out or set it to '" + own + "'"));
+      }
+      stamped.add(asked != null ? r : new JobRequest(r.kind(), r.args(), r.options().withTenant(own)));
+    }
+    if (!refused.isEmpty()) {
+      String detail = refused.size() == 1
+          ? refused.get(0).field() + ": " + refused.get(0).message()
+          : refused.size() + " jobs name a tenant other than this key's tenant '" + own + "'; see errors. Nothing was enqueued";
+      throw Problems.forbidden(detail, refused);
+    }
+    return stamped;
   }
 
   public Optional<Job> job(UUID id) {

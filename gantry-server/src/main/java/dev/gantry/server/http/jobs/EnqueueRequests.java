@@ -18,6 +18,9 @@ import java.util.Map;
  * Turns enqueue request bodies into {@link JobRequest}s, checking every field and collecting
  * every mistake, so that a batch with one bad job is refused whole with all its errors listed.
  *
+ * <p>A {@code tenant} is only checked for its form here; whether the caller's key may enqueue for
+ * it is {@link CallerJobs#stamp}'s decision.
+ *
  * <p>Durations ({@code delay}, {@code timeout}) are ISO-8601 strings such as {@code PT30S}:
  * self-describing, where a bare number would leave the unit to guess.
  */
@@ -86,6 +89,7 @@ public final class EnqueueRequests {
     List<String> tags = f.optionalStrings("tags", MAX_TAGS,
         t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
     ObjectNode metadata = f.optionalObject("metadata");
+    String tenant = f.optionalString("tenant");
     f.finish();
 
     if (kind != null) {
@@ -93,6 +97,9 @@ public final class EnqueueRequests {
     }
     if (queue != null) {
       checked(f, "queue", () -> JobOptions.requireQueueName(queue));
+    }
+    if (tenant != null) {
+      checked(f, "tenant", () -> JobOptions.requireTenant(tenant));
     }
     if (delay != null && runAt != null) {
       f.reject("run_at", "set either delay or run_at, not both");
@@ -135,6 +142,9 @@ public final class EnqueueRequests {
       Map<String, Object> values = new LinkedHashMap<>();
       metadata.properties().forEach(e -> values.put(e.getKey(), e.getValue()));
       options = options.withMetadata(values);
+    }
+    if (tenant != null) {
+      options = options.withTenant(tenant);
     }
     return new JobRequest(kind, args == null ? null : args, options);
   }

@@ -76,7 +76,7 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    List<JobRequest> request = jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())));
+    List<JobRequest> request = jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())), i -> "tenant");
     send(ctx, enqueuer.enqueue(caller, key, request, done -> {
       EnqueueResult result = done.results().get(0);
       ObjectNode view = JobView.of(done.jobs().get(0), seesStackTraces(caller));
@@ -90,7 +90,7 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    List<JobRequest> requests = jobsOf(caller).stamp(EnqueueRequests.batch(json.value()));
+    List<JobRequest> requests = jobsOf(caller).stamp(EnqueueRequests.batch(json.value()), i -> "jobs[" + i + "].tenant");
     send(ctx, enqueuer.enqueue(caller, key, requests, done -> {
       ObjectNode response = ApiJson.object();
       ArrayNode jobs = response.putArray("jobs");

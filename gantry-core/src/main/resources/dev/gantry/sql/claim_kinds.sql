@@ -1,0 +1,29 @@
+-- As claim.sql, for a worker that claims only the kinds it has handlers for (other kinds of the
+-- queue are left to other workers, such as remote ones over HTTP). A statement of its own so that
+-- claim.sql keeps its plan. The claim index has no kind: the walk skips other kinds' rows.
+-- Claim up to N due jobs of one queue in one statement: SKIP LOCKED lets any number of workers
+-- claim side by side without waiting on each other. Each claim gets a fresh lease token and a
+-- lease that ends by the database clock. Watched jobs come back marked: the caller tells their
+-- watchers (notify_changed.sql), so that a claim of unwatched jobs costs nothing more.
+WITH no_flush AS MATERIALIZED (
+  SELECT set_config('synchronous_commit', 'off', true)
+),
+picked AS (
+  SELECT id
+  FROM ${schema}.jobs
+  WHERE state = 'available' AND queue = ? AND kind = ANY (?::text[])
+  ORDER BY priority, scheduled_at, id
+  LIMIT ?
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE ${schema}.jobs j
+SET state = 'running',
+    attempt = j.attempt + 1,
+    attempted_at = now(),
+    lease_token = gen_random_uuid(),
+    lease_expires_at = now() + ? * interval '1 millisecond',
+    worker_id = ?
+FROM picked, no_flush
+WHERE j.id = picked.id
+RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.lease_token,
+          j.cancel_requested_at IS NOT NULL AS cancel_requested, j.watched
