@@ -134,4 +134,9 @@ final class DbSchedulerSystem implements QueueSystem {
   public Map<String, Long> tableSizes() throws Exception {
     return Sql.tableSizes(ds, SCHEMA);
   }
+
+  @Override
+  public String polledTable() {
+    return "scheduled_tasks";
+  }
 }

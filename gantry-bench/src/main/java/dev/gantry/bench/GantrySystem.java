@@ -104,6 +104,11 @@ final class GantrySystem implements QueueSystem {
   }
 
   @Override
+  public String polledTable() {
+    return "jobs";
+  }
+
+  @Override
   public void close() {
     stopWorkers();
     if (gantry != null) {

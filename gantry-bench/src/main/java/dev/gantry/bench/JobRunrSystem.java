@@ -144,6 +144,11 @@ final class JobRunrSystem implements QueueSystem {
   }
 
   @Override
+  public String polledTable() {
+    return "jobrunr_jobs";
+  }
+
+  @Override
   public void close() {
     stopWorkers();
     JobRunr.destroy();

@@ -41,6 +41,9 @@ public interface QueueSystem extends AutoCloseable {
   /** The system's tables and their total sizes (heap + indexes + toast), bytes, for the report. */
   Map<String, Long> tableSizes() throws Exception;
 
+  /** The table its workers poll or claim from (a key of {@link #tableSizes()}): where bloat hurts. */
+  String polledTable();
+
   @Override
   default void close() throws Exception {
     stopWorkers();

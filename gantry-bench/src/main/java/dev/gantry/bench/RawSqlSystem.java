@@ -230,4 +230,9 @@ final class RawSqlSystem implements QueueSystem {
   public Map<String, Long> tableSizes() throws Exception {
     return Sql.tableSizes(ds, SCHEMA);
   }
+
+  @Override
+  public String polledTable() {
+    return "jobs";
+  }
 }
