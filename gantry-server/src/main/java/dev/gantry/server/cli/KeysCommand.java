@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,9 +119,8 @@ public final class KeysCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the key as JSON.")
     private boolean json;
 
-    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
-        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
-    private String schema;
+    @Mixin
+    private SchemaOption schema;
 
     Create(CliEnvironment environment) {
       this.environment = environment;
@@ -134,7 +134,7 @@ public final class KeysCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
-      CreatedKey created = withKeys(environment, schema, keys -> keys.create(name, role, tenant));
+      CreatedKey created = withKeys(environment, schema.schema, keys -> keys.create(name, role, tenant));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = json(created.key());
@@ -163,9 +163,8 @@ public final class KeysCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the keys as a JSON array.")
     private boolean json;
 
-    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
-        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
-    private String schema;
+    @Mixin
+    private SchemaOption schema;
 
     ListKeys(CliEnvironment environment) {
       this.environment = environment;
@@ -173,7 +172,7 @@ public final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      List<ApiKey> keys = withKeys(environment, schema, KeyStore::list);
+      List<ApiKey> keys = withKeys(environment, schema.schema, KeyStore::list);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ArrayNode array = ApiJson.mapper().createArrayNode();
@@ -212,9 +211,8 @@ public final class KeysCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The key's id as 'gantry keys list' shows it (or its UUID).")
     private String id;
 
-    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
-        description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
-    private String schema;
+    @Mixin
+    private SchemaOption schema;
 
     Revoke(CliEnvironment environment) {
       this.environment = environment;
@@ -224,7 +222,7 @@ public final class KeysCommand implements Callable<Integer> {
     public Integer call() {
       UUID uuid = parseId(id).orElseThrow(() -> new ParameterException(spec.commandLine(),
           "ID must be a key id as 'gantry keys list' shows it (26 characters) or its UUID, got: " + id));
-      Revocation r = withKeys(environment, schema, keys -> keys.revoke(uuid));
+      Revocation r = withKeys(environment, schema.schema, keys -> keys.revoke(uuid));
       PrintWriter out = spec.commandLine().getOut();
       out.println(r.alreadyRevoked()
           ? "API key " + r.key().shortId() + " (" + r.key().name() + ") was already revoked at " + r.key().revokedAt() + "."

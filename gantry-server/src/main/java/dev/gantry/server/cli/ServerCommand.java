@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,9 +78,8 @@ public final class ServerCommand implements Callable<Integer> {
           + "(or set " + DATABASE_TIMEOUT_VARIABLE + "); 1s to 10m (default: 5s).")
   private Duration databaseTimeout;
 
-  @Option(names = "--schema", paramLabel = "NAME", defaultValue = "gantry", converter = SchemaNameConverter.class,
-      description = "The schema of Gantry's tables (default: ${DEFAULT-VALUE}).")
-  private String schema;
+  @Mixin
+  private SchemaOption schema;
 
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -133,9 +133,9 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       ServerMetrics metrics = new ServerMetrics();
       try (DatabaseSource database = DatabaseSource.open(databaseConfig);
-          Gantry gantry = Gantry.builder(database.dataSource()).schema(schema).listener(metrics.jobListener()).build();
+          Gantry gantry = Gantry.builder(database.dataSource()).schema(schema.schema).listener(metrics.jobListener()).build();
           GantryServer server = new GantryServer(gantry, database.dataSource(), settings, metrics).start()) {
-        out.println("Gantry server listening on " + server.url() + " (" + database.description() + ", schema " + schema + ")");
+        out.println("Gantry server listening on " + server.url() + " (" + database.description() + ", schema " + schema.schema + ")");
         out.flush();
         stopRequested.await();
       }
