@@ -263,6 +263,41 @@ class EnqueueTest {
   }
 
   @Test
+  void bulkEnqueueWithoutUniqueKeysStoresEveryOption() {
+    // A batch with no unique key takes the statement without ON CONFLICT (insert_plain.sql): it
+    // must store what insert.sql stores, in the order given.
+    Instant before = db.now();
+    JobOptions tagged = JobOptions.defaults().withQueue("mail").withPriority(-3).withMaxAttempts(4)
+        .withTimeout(Duration.ofSeconds(9)).withTags("welcome", "eu").withMetadata(Map.of("source", "signup"))
+        .withTenant("acme");
+    List<EnqueueResult> results = gantry.enqueueAll(List.of(
+        JobRequest.of("plain", new Numbered(0)),
+        JobRequest.of("tagged", new Numbered(1), tagged),
+        JobRequest.of("later", new Numbered(2), JobOptions.defaults().withDelay(Duration.ofHours(1)))));
+
+    assertThat(results).hasSize(3).noneMatch(EnqueueResult::duplicate);
+    Job plain = job(gantry, results.get(0).id());
+    assertThat(plain.kind()).isEqualTo("plain");
+    assertThat(plain.state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(plain.tags()).isEmpty();
+    assertThat(plain.metadata().isEmpty()).isTrue();
+    assertThat(plain.tenant()).isNull();
+    Job t = gantry.forTenant("acme").job(results.get(1).id()).orElseThrow();
+    assertThat(t.kind()).isEqualTo("tagged");
+    assertThat(t.args().get("i").asInt()).isEqualTo(1);
+    assertThat(t.queue()).isEqualTo("mail");
+    assertThat(t.priority()).isEqualTo(-3);
+    assertThat(t.maxAttempts()).isEqualTo(4);
+    assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(t.tags()).containsExactly("welcome", "eu");
+    assertThat(t.metadata().get("source").asText()).isEqualTo("signup");
+    assertThat(t.tenant()).isEqualTo("acme");
+    Job later = job(gantry, results.get(2).id());
+    assertThat(later.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(later.scheduledAt()).isAfter(before.plus(Duration.ofMinutes(59)));
+  }
+
+  @Test
   void emptyBulkEnqueueDoesNothing() {
     assertThat(gantry.enqueueAll(List.of())).isEmpty();
     assertThat(db.queryLong("SELECT count(*) FROM " + gantry.schema() + ".jobs")).isZero();

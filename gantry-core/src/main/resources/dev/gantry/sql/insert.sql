@@ -2,7 +2,8 @@
 -- database, so that their time order is the database's. Unique keys are de-duplicated by the
 -- caller within one call; a key that an unfinished job of the same tenant already holds returns
 -- that job's id (the no-op update lets RETURNING see it, and xmax <> 0 tells it was not inserted).
--- Keys are unique per tenant, so a duplicate never reveals another tenant's job.
+-- Keys are unique per tenant, so a duplicate never reveals another tenant's job. A batch without
+-- unique keys uses insert_plain.sql instead: keep the two statements' columns and expressions alike.
 WITH input AS MATERIALIZED (
   SELECT ${schema}.uuid_v7() AS id, i.*
   FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[],
@@ -16,7 +17,8 @@ inserted AS (
   SELECT input.id, input.queue, input.kind, input.args::jsonb,
          CASE WHEN due.at <= now() THEN 'available' ELSE 'scheduled' END,
          input.priority, input.max_attempts, input.timeout_ms, input.unique_key,
-         ARRAY(SELECT jsonb_array_elements_text(input.tags::jsonb)), input.metadata::jsonb, due.at, input.tenant
+         CASE WHEN input.tags = '[]' THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(input.tags::jsonb)) END,
+         input.metadata::jsonb, due.at, input.tenant
   FROM input
   CROSS JOIN LATERAL (SELECT coalesce(input.run_at::timestamptz, now() + input.delay_ms * interval '1 millisecond') AS at) due
   ORDER BY input.ord
