@@ -9,6 +9,7 @@ import dev.gantry.internal.Json;
 import dev.gantry.job.ErrorJson;
 import dev.gantry.job.Transition;
 import dev.gantry.job.Transition.Outcome;
+import dev.gantry.maintenance.HotTableVacuum;
 import dev.gantry.maintenance.LeaseRescuer;
 import dev.gantry.maintenance.Pruner;
 import dev.gantry.maintenance.Stager;
@@ -114,6 +115,10 @@ public final class Worker implements AutoCloseable {
     every(settings.stageInterval(), "staging due jobs", stager::run);
     every(settings.rescueInterval(), "rescuing expired leases", rescuer::run);
     every(settings.pruneInterval(), "pruning finished jobs", pruner::run);
+    if (!settings.vacuumInterval().isZero()) {
+      HotTableVacuum vacuum = new HotTableVacuum(ctx.db(), ctx.sql(), 10_000, 0.1);
+      every(settings.vacuumInterval(), "vacuuming the jobs table", vacuum::run);
+    }
   }
 
   private void every(Duration interval, String what, Runnable task) {

@@ -37,6 +37,7 @@ public final class WorkerBuilder {
   private Duration stageInterval = Duration.ofMillis(500);
   private Duration rescueInterval;
   private Duration pruneInterval = Duration.ofMinutes(1);
+  private Duration vacuumInterval = Duration.ofSeconds(1);
   private Retention retention = Retention.DEFAULT;
   private ThreadFactory handlerThreads = Thread.ofVirtual().name("gantry-job-", 0).factory();
 
@@ -143,7 +144,10 @@ public final class WorkerBuilder {
     return this;
   }
 
-  /** Whether this node also stages due jobs, rescues expired leases and prunes; default true. */
+  /**
+   * Whether this node also stages due jobs, rescues expired leases, prunes and vacuums the hot
+   * table when due; default true.
+   */
   public WorkerBuilder maintenance(boolean enabled) {
     this.maintenance = enabled;
     return this;
@@ -164,6 +168,24 @@ public final class WorkerBuilder {
   /** How often finished jobs past their retention are pruned; default 1 minute. */
   public WorkerBuilder pruneInterval(Duration interval) {
     this.pruneInterval = positive(interval, "pruneInterval");
+    return this;
+  }
+
+  /**
+   * How often this node checks whether the hot jobs table needs a vacuum; default 1 s, and
+   * {@link Duration#ZERO} switches it off (leaving the table to autovacuum). The check reads
+   * PostgreSQL's statistics only; a vacuum runs when the table holds at least 10,000 dead row
+   * versions and at least a tenth as many as live rows. Under heavy load this keeps claims from
+   * reading through the index entries of jobs already claimed (see
+   * {@link dev.gantry.maintenance.HotTableVacuum}). It needs a database user that may vacuum the
+   * table (its owner); otherwise it logs a warning once and stops.
+   */
+  public WorkerBuilder vacuumInterval(Duration interval) {
+    Objects.requireNonNull(interval, "vacuumInterval");
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("vacuumInterval must be positive, or zero to switch it off, got " + interval);
+    }
+    this.vacuumInterval = interval;
     return this;
   }
 
@@ -208,7 +230,7 @@ public final class WorkerBuilder {
     Duration rescue = rescueInterval != null ? rescueInterval : leaseDuration.dividedBy(4);
     WorkerSettings settings = new WorkerSettings(workerId, Map.copyOf(queues), leaseDuration, heartbeatInterval,
         pollInterval, fetchBatchSize, completeBatchSize, completeFlushInterval, maxPendingCompletions, defaultTimeout,
-        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, retention, handlerThreads,
+        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, vacuumInterval, retention, handlerThreads,
         onlyHandledKinds ? Set.copyOf(handlers.keySet()) : null);
     Worker worker = new Worker(ctx, settings, Map.copyOf(handlers));
     worker.start();

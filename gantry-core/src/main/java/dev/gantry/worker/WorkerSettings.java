@@ -26,6 +26,7 @@ record WorkerSettings(
     Duration stageInterval,
     Duration rescueInterval,
     Duration pruneInterval,
+    Duration vacuumInterval,
     Retention retention,
     ThreadFactory handlerThreads,
     Set<String> claimKinds) {}
