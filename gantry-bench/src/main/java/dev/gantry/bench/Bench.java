@@ -55,7 +55,7 @@ public final class Bench {
         intOpt(opts, "backlog", base.backlog()), base.backlogProcessed(),
         intOpt(opts, "realistic-jobs", base.realisticJobs()), base.realisticInFlight(), base.realisticSleepMillis(),
         intOpt(opts, "sustained-minutes", base.sustainedMinutes()), intOpt(opts, "sustained-rate", base.sustainedRate()),
-        base.timeoutSeconds());
+        base.timeoutSeconds(), intOpt(opts, "warm-up", base.warmUpJobs()), intOpt(opts, "rounds", base.rounds()));
     List<String> systemNames = list(opts.getOrDefault("systems", String.join(",", ALL_SYSTEMS)), ALL_SYSTEMS);
     List<String> defaultWorkloads = s.sustainedMinutes() > 0 ? ALL_WORKLOADS : ALL_WORKLOADS.subList(0, 4);
     List<String> workloads = list(opts.getOrDefault("workloads", String.join(",", defaultWorkloads)), ALL_WORKLOADS);
@@ -99,7 +99,7 @@ public final class Bench {
       }
       long took = ChronoUnit.SECONDS.between(began, Instant.now());
       String command = "./bench" + (argv.length == 0 ? "" : " " + String.join(" ", argv));
-      String header = header(command, began, took, db, systems);
+      String header = header(command, began, took, db, s, systems);
       String md = Report.markdown(tables, header);
       Files.createDirectories(out);
       Report.write(out.resolve("results-" + name + ".md"), md
@@ -113,17 +113,19 @@ public final class Bench {
   }
 
   /**
-   * Runs 2,000 jobs and 200 single enqueues through each system once, unmeasured, so that no
-   * system pays for class loading and JIT compilation in the measured runs (the first system would).
+   * Runs {@code warmUpJobs} jobs (30,000 in the full run, 2,000 in the quick one) and 200 single
+   * enqueues through each system once, unmeasured, so that no system pays for class loading and
+   * JIT compilation in the measured runs. 2,000 jobs were too few: a CPU profile of a 200,000-job
+   * run then had 45 % of the benchmark JVM's CPU in the JIT compiler threads.
    */
   private static void warmUp(List<QueueSystem> systems, Settings s) throws Exception {
     for (QueueSystem q : systems) {
       Waits.log("warm-up: %s", q.name());
       q.setUp();
-      Recorder rec = new Recorder(2_000);
-      q.enqueueBulk(0, 2_000);
+      Recorder rec = new Recorder(s.warmUpJobs());
+      q.enqueueBulk(0, s.warmUpJobs());
       q.startWorkers(s.threads(), rec, 0);
-      Waits.until(() -> rec.runs() >= 2_000 && q.unfinished() == 0, 30_000, 20);
+      Waits.until(() -> rec.runs() >= s.warmUpJobs() && q.unfinished() == 0, s.timeoutSeconds() * 1000, 20);
       q.stopWorkers();
       q.setUp();
       for (int i = 0; i < 200; i++) {
@@ -132,7 +134,7 @@ public final class Bench {
     }
   }
 
-  private static String header(String command, Instant began, long took, DatabaseAccess db,
+  private static String header(String command, Instant began, long took, DatabaseAccess db, Settings s,
       List<QueueSystem> systems) throws Exception {
     StringBuilder h = new StringBuilder();
     h.append("## Results: `").append(command).append("`\n\n");
@@ -144,7 +146,8 @@ public final class Bench {
     for (QueueSystem q : systems) {
       h.append("- **").append(q.name()).append("**: ").append(q.configuration()).append('\n');
     }
-    h.append("\nEach system first runs 2,000 jobs and 200 single enqueues unmeasured (class loading, JIT). "
+    h.append(String.format("\nEach system first runs %,d jobs and 200 single enqueues unmeasured (class loading, JIT). ",
+        s.warmUpJobs())
         + "Systems run one after another, each on freshly recreated tables.\n");
     h.append("\nRatio columns divide Gantry's figure by the peer's (for latencies and memory, below 1 is better for "
         + "Gantry); against raw-sql, the ceiling, they are percentages.\n");
@@ -193,8 +196,11 @@ public final class Bench {
         usage: ./bench [--quick] [--systems gantry,raw-sql,db-scheduler,jobrunr]
                        [--workloads throughput,latency,backlog,realistic,sustained]
                        [--jobs N] [--threads N] [--latency-seconds N] [--backlog N] [--realistic-jobs N]
-                       [--sustained-minutes N] [--sustained-rate N] [--out DIR] [--name NAME]
+                       [--sustained-minutes N] [--sustained-rate N] [--warm-up N] [--rounds N]
+                       [--out DIR] [--name NAME]
           --quick  small sizes, finishes in under 2 minutes (no sustained run)
+          --warm-up N  jobs each system runs unmeasured first (full 30,000, quick 2,000)
+          --rounds N   throughput rounds, the systems taking turns; rows show the median (full 3, quick 1)
           Database: GANTRY_BENCH_DATABASE_URL (JDBC or postgres:// URL), else an embedded PostgreSQL.
           Writes DIR/results-NAME.md and .svg (default docs/benchmarks, NAME quick or full).""";
   }
