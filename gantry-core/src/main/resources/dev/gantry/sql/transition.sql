@@ -16,14 +16,22 @@ WITH input AS (
   FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
        AS i(id, token, outcome, result, error, delay_ms, tenant)
 ),
+-- The lookup is a LATERAL subquery so that each input row finds its job by primary key: as a plain
+-- join, a custom plan for a batch of 1,000 over a table of 50,000 jobs hashed the whole table (a
+-- sequential scan per batch: 53 ms against 19 ms this way), and the planner's choice between the
+-- two flipped with the table's size and statistics. The input is walked in id order and each
+-- subquery locks its row as it goes, so the rows are still locked in id order.
 locked AS (
-  SELECT j.id, i.token, i.outcome, i.result, i.error, i.delay_ms
-  FROM ${schema}.jobs j
-  JOIN input i ON j.id = i.id
-  WHERE ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
-    AND (i.tenant IS NULL OR j.tenant = i.tenant)
-  ORDER BY j.id
-  FOR UPDATE OF j
+  SELECT l.id, i.token, i.outcome, i.result, i.error, i.delay_ms
+  FROM (SELECT * FROM input ORDER BY id) i
+  CROSS JOIN LATERAL (
+    SELECT j.id
+    FROM ${schema}.jobs j
+    WHERE j.id = i.id
+      AND ((i.token IS NULL AND j.state <> 'running') OR (j.state = 'running' AND j.lease_token = i.token))
+      AND (i.tenant IS NULL OR j.tenant = i.tenant)
+    FOR UPDATE OF j
+  ) l
 ),
 finishing AS (
   DELETE FROM ${schema}.jobs j
