@@ -1,6 +1,7 @@
 package dev.gantry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.batch.Batches;
 import dev.gantry.enqueue.EnqueueResult;
 import dev.gantry.enqueue.JobInserter;
 import dev.gantry.enqueue.JobOptions;
@@ -68,6 +69,7 @@ public final class Gantry implements AutoCloseable {
   private final JobWatcher watcher;
   private final JobLeases leases;
   private final QueueStatsReader stats;
+  private final Batches batches;
   private final TenantJobs.Operations tenantOperations = new TenantOperations();
 
   private Gantry(Builder b) {
@@ -83,6 +85,7 @@ public final class Gantry implements AutoCloseable {
     this.watcher = new JobWatcher(db, sql, reader, notifier);
     this.leases = new JobLeases(db, sql, b.mapper, notifier, this::ensureListening, transitions, reader, ctx.listeners());
     this.stats = new QueueStatsReader(db, sql, reader);
+    this.batches = new Batches(db, sql, b.mapper, inserter, transitions, this::fireEnqueued, null);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -155,6 +158,14 @@ public final class Gantry implements AutoCloseable {
       JobRequest r = requests.get(i);
       ctx.listeners().fire(new JobEvent.Enqueued(results.get(i).id(), r.options().queue(), r.kind(), results.get(i).duplicate()));
     }
+  }
+
+  /**
+   * Batches: jobs enqueued together with live counts and callbacks fired once when the last one
+   * finishes; see {@link Batches}.
+   */
+  public Batches batches() {
+    return batches;
   }
 
   // ---- read ----

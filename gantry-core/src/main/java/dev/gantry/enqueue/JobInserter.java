@@ -36,6 +36,18 @@ public final class JobInserter {
    *     when the caller rolls back
    */
   public List<EnqueueResult> insert(Connection connection, List<JobRequest> requests) throws SQLException {
+    return insert(connection, requests, null);
+  }
+
+  /**
+   * Inserts the requests as members of a batch (null: none), on the given connection, without
+   * committing. A request whose unique key an unfinished job already holds is a duplicate and does
+   * not join the batch.
+   *
+   * @return one result per request, in the order given
+   */
+  public List<EnqueueResult> insert(Connection connection, List<JobRequest> requests, UUID batchId)
+      throws SQLException {
     if (requests.isEmpty()) {
       return List.of();
     }
@@ -70,7 +82,9 @@ public final class JobInserter {
     String[] runAt = new String[n];
     Long[] delays = new Long[n];
     String[] tenants = new String[n];
+    UUID[] batches = new UUID[n];
     for (int i = 0; i < n; i++) {
+      batches[i] = batchId;
       JobRequest r = sent.get(i);
       JobOptions o = r.options();
       queues[i] = o.queue();
@@ -105,7 +119,8 @@ public final class JobInserter {
       ps.setArray(p++, array(connection, "text", metadata));
       ps.setArray(p++, array(connection, "text", runAt));
       ps.setArray(p++, array(connection, "int8", delays));
-      ps.setArray(p, array(connection, "text", tenants));
+      ps.setArray(p++, array(connection, "text", tenants));
+      ps.setArray(p, array(connection, "uuid", batches));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int ord = rs.getInt(1) - 1;

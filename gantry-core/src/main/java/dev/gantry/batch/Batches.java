@@ -1,0 +1,391 @@
+package dev.gantry.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.enqueue.EnqueueResult;
+import dev.gantry.enqueue.JobInserter;
+import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
+import dev.gantry.internal.Db;
+import dev.gantry.internal.Json;
+import dev.gantry.internal.Sql;
+import dev.gantry.job.JobTransitions;
+import dev.gantry.job.Transition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+/**
+ * Batches: jobs enqueued together, with live counts, and callback jobs enqueued exactly once when
+ * the last member finishes ({@link BatchOptions}). Get one from {@code Gantry.batches()}.
+ *
+ * <pre>{@code
+ * BatchResult upload = gantry.batches().enqueue(fileJobs, BatchOptions.defaults()
+ *     .withMetadata(Map.of("upload", uploadId))
+ *     .onComplete(JobRequest.of("upload.finish", Map.of("upload", uploadId))));
+ * Batch b = gantry.batches().get(upload.batchId()).orElseThrow();   // b.percent(), b.completed() ...
+ * }</pre>
+ *
+ * <p>A batch made with {@link #enqueue} is sealed at once: its members are exactly the jobs given.
+ * {@link #open} makes a batch that {@link #add} fills over time, until {@link #seal}; its callbacks
+ * cannot fire before it is sealed. Callbacks see the batch's id in their metadata ({@code batch_id},
+ * and {@code batch_callback}: {@code success}, {@code failure} or {@code complete}).
+ *
+ * <p>Thread-safe. An instance scoped to a tenant ({@link #forTenant}) makes batches of that tenant
+ * only and treats another tenant's batch as missing.
+ */
+public final class Batches {
+  private static final int CANCEL_PAGE = 1_000;
+
+  private final Db db;
+  private final Sql sql;
+  private final ObjectMapper mapper;
+  private final JobInserter inserter;
+  private final JobTransitions transitions;
+  private final BiConsumer<List<JobRequest>, List<EnqueueResult>> onEnqueued;
+  private final String tenant;
+
+  /**
+   * For Gantry's own wiring; applications use {@code Gantry.batches()}.
+   *
+   * @param onEnqueued told of every member enqueued, after the insert (Gantry fires its listeners' events)
+   */
+  public Batches(Db db, Sql sql, ObjectMapper mapper, JobInserter inserter, JobTransitions transitions,
+      BiConsumer<List<JobRequest>, List<EnqueueResult>> onEnqueued, String tenant) {
+    this.db = db;
+    this.sql = sql;
+    this.mapper = mapper;
+    this.inserter = inserter;
+    this.transitions = transitions;
+    this.onEnqueued = onEnqueued;
+    this.tenant = tenant;
+  }
+
+  /** The same operations, limited to one tenant's batches. */
+  public Batches forTenant(String tenant) {
+    Objects.requireNonNull(tenant, "tenant");
+    return new Batches(db, sql, mapper, inserter, transitions, onEnqueued, tenant);
+  }
+
+  /**
+   * Enqueues the jobs as one sealed batch, in one transaction: the batch and all its members, or
+   * nothing.
+   *
+   * @throws IllegalArgumentException if a job or the options are invalid (the message names which);
+   *     nothing was written
+   * @throws dev.gantry.GantryException if the database refuses or cannot be reached; nothing was written
+   */
+  public BatchResult enqueue(List<JobRequest> jobs, BatchOptions options) {
+    List<JobRequest> members = members(jobs, options);
+    BatchResult result = db.inTransaction("enqueueing a batch of " + jobs.size() + " jobs",
+        c -> create(c, members, options, true));
+    onEnqueued.accept(members, result.jobs());
+    return result;
+  }
+
+  /**
+   * As {@link #enqueue(List, BatchOptions)}, inside the caller's transaction: the batch exists if and
+   * only if the caller commits. The connection is not committed, rolled back or closed here.
+   */
+  public BatchResult enqueue(Connection transaction, List<JobRequest> jobs, BatchOptions options) throws SQLException {
+    List<JobRequest> members = members(jobs, options);
+    BatchResult result = create(transaction, members, options, true);
+    onEnqueued.accept(members, result.jobs());
+    return result;
+  }
+
+  /**
+   * Opens an empty batch that {@link #add} fills until {@link #seal}. It cannot finish (nor fire its
+   * callbacks) before it is sealed.
+   *
+   * @return the batch's id
+   */
+  public UUID open(BatchOptions options) {
+    return open(List.of(), options).batchId();
+  }
+
+  /**
+   * Opens a batch with its first members, in one transaction (the batch and those members, or
+   * nothing); {@link #add} adds more until {@link #seal}.
+   */
+  public BatchResult open(List<JobRequest> jobs, BatchOptions options) {
+    List<JobRequest> members = members(jobs, options);
+    BatchResult result = db.inTransaction("opening a batch of " + jobs.size() + " jobs",
+        c -> create(c, members, options, false));
+    onEnqueued.accept(members, result.jobs());
+    return result;
+  }
+
+  /**
+   * Adds jobs to an open batch, all or none, in one transaction.
+   *
+   * @throws BatchNotFoundException if there is no such batch (of this tenant)
+   * @throws IllegalStateException if the batch is sealed or cancelled; nothing was written
+   * @throws IllegalArgumentException if a job is invalid or names another tenant
+   */
+  public BatchResult add(UUID batchId, List<JobRequest> jobs) {
+    Batch batch = get(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
+    List<JobRequest> members = members(jobs, BatchOptions.defaults().withTenant(batch.tenant()));
+    BatchResult result = db.inTransaction("adding " + jobs.size() + " jobs to batch " + batchId, c -> {
+      List<EnqueueResult> inserted = inserter.insert(c, members, batchId);
+      if (!grow(c, batchId, newMembers(inserted))) {
+        throw new IllegalStateException("batch " + batchId + " is sealed or cancelled: no job can be added to it; "
+            + "nothing was written");
+      }
+      return new BatchResult(batchId, inserted);
+    });
+    onEnqueued.accept(members, result.jobs());
+    return result;
+  }
+
+  /**
+   * Seals a batch: no member can be added any more, and once every member has finished (at once,
+   * if they all have) it finishes and fires its callbacks. Sealing a sealed batch changes nothing.
+   *
+   * @return the batch after sealing
+   * @throws BatchNotFoundException if there is no such batch (of this tenant)
+   */
+  public Batch seal(UUID batchId) {
+    db.inTransaction("sealing batch " + batchId, c -> {
+      if (returnsRow(c, "batch_seal", batchId, true)) {
+        finishIfDone(c, batchId);
+      }
+      return null;
+    });
+    return get(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
+  }
+
+  /** The batch with its live counts; empty if there is none (of this tenant). */
+  public Optional<Batch> get(UUID batchId) {
+    return db.run("reading batch " + batchId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.get("batch_get"))) {
+        ps.setObject(1, batchId);
+        ps.setString(2, tenant);
+        ps.setString(3, tenant);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * Cancels a batch: it is sealed, its waiting members are cancelled at once (they never run), and
+   * the workers running the others are asked to stop (their handlers see
+   * {@code JobContext.isCancelled()}; a handler that finishes anyway is recorded as it ends). The
+   * batch finishes, and fires its failure and complete callbacks as they apply, once its last
+   * member has finished. Cancelling a cancelled batch cancels whatever of it still waits.
+   *
+   * @return the batch after the cancellation was applied
+   * @throws BatchNotFoundException if there is no such batch (of this tenant)
+   */
+  public Batch cancel(UUID batchId) {
+    boolean found = db.run("cancelling batch " + batchId, c -> returnsRow(c, "batch_cancel", batchId, true));
+    if (!found) {
+      throw new BatchNotFoundException(batchId);
+    }
+    cancelWaitingMembers(batchId);
+    db.run("asking the workers of batch " + batchId + " to stop", c -> returnsRow(c, "batch_request_cancel", batchId,
+        false));
+    // A running member that failed and went back to waiting in the meantime is cancelled now.
+    cancelWaitingMembers(batchId);
+    // A batch with no member left to finish (empty, or all finished before it was sealed) finishes
+    // here: no outcome is coming to finish it.
+    db.run("finishing batch " + batchId, c -> {
+      finishIfDone(c, batchId);
+      return null;
+    });
+    return get(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
+  }
+
+  private void cancelWaitingMembers(UUID batchId) {
+    while (true) {
+      List<UUID> page = db.run("listing the waiting jobs of batch " + batchId, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.get("batch_waiting_members"))) {
+          ps.setObject(1, batchId);
+          ps.setInt(2, CANCEL_PAGE);
+          List<UUID> ids = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getObject(1, UUID.class));
+            }
+          }
+          return ids;
+        }
+      });
+      if (page.isEmpty()) {
+        return;
+      }
+      List<Transition> cancels = new ArrayList<>(page.size());
+      for (UUID id : page) {
+        cancels.add(new Transition(id, null, Transition.Outcome.CANCELLED, null, null, 0, null));
+      }
+      int changed = db.run("cancelling the waiting jobs of batch " + batchId, c -> transitions.apply(c, cancels).size());
+      if (changed == 0) {
+        return; // every one of them was claimed meanwhile: the running ones are asked to stop
+      }
+    }
+  }
+
+  private BatchResult create(Connection c, List<JobRequest> members, BatchOptions options, boolean seal)
+      throws SQLException {
+    UUID batchId;
+    try (PreparedStatement ps = c.prepareStatement(sql.get("batch_create"))) {
+      ps.setString(1, tenantOf(options));
+      ps.setString(2, Json.write(mapper, options.metadata(), "batch metadata"));
+      ps.setString(3, callbacksJson(options));
+      ps.setBoolean(4, false);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        batchId = rs.getObject(1, UUID.class);
+      }
+    }
+    List<EnqueueResult> inserted = inserter.insert(c, members, batchId);
+    grow(c, batchId, newMembers(inserted));
+    if (seal) {
+      returnsRow(c, "batch_seal", batchId, true);
+      finishIfDone(c, batchId); // an empty batch, or one whose every job was a duplicate
+    }
+    return new BatchResult(batchId, inserted);
+  }
+
+  private boolean grow(Connection c, UUID batchId, int count) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.get("batch_grow"))) {
+      ps.setInt(1, count);
+      ps.setObject(2, batchId);
+      ps.setString(3, tenant);
+      ps.setString(4, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private void finishIfDone(Connection c, UUID batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.get("batch_finish"))) {
+      ps.setObject(1, batchId);
+      ps.execute();
+    }
+  }
+
+  private boolean returnsRow(Connection c, String statement, UUID batchId, boolean withTenant) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.get(statement))) {
+      ps.setObject(1, batchId);
+      if (withTenant) {
+        ps.setString(2, tenant);
+        ps.setString(3, tenant);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static int newMembers(List<EnqueueResult> inserted) {
+    return (int) inserted.stream().filter(r -> !r.duplicate()).count();
+  }
+
+  private String tenantOf(BatchOptions options) {
+    if (tenant != null && options.tenant() != null && !tenant.equals(options.tenant())) {
+      throw new IllegalArgumentException("tenant: this caller may only make batches of tenant " + tenant + ", got "
+          + options.tenant());
+    }
+    return tenant != null ? tenant : options.tenant();
+  }
+
+  /** The jobs as members: each gets the batch's tenant; one naming another tenant is refused. */
+  private List<JobRequest> members(List<JobRequest> jobs, BatchOptions options) {
+    Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(options, "options");
+    String batchTenant = tenantOf(options);
+    List<JobRequest> out = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      JobRequest r = Objects.requireNonNull(jobs.get(i), "jobs[" + i + "]");
+      JobOptions o = r.options();
+      if (o.tenant() != null && !o.tenant().equals(batchTenant)) {
+        throw new IllegalArgumentException("jobs[" + i + "].tenant: a member belongs to the batch's tenant ("
+            + batchTenant + "), got " + o.tenant() + "; leave it out or give the batch's");
+      }
+      out.add(o.tenant() == null && batchTenant != null ? new JobRequest(r.kind(), r.args(), o.withTenant(batchTenant))
+          : r);
+    }
+    return out;
+  }
+
+  private String callbacksJson(BatchOptions options) {
+    Map<String, Object> callbacks = new LinkedHashMap<>();
+    put(callbacks, "success", options.onSuccess());
+    put(callbacks, "failure", options.onFailure());
+    put(callbacks, "complete", options.onComplete());
+    return Json.write(mapper, callbacks, "batch callbacks");
+  }
+
+  private static void put(Map<String, Object> callbacks, String when, JobRequest r) {
+    if (r == null) {
+      return;
+    }
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("kind", r.kind());
+    c.put("args", r.args() == null ? Map.of() : r.args());
+    c.put("queue", r.options().queue());
+    c.put("priority", r.options().priority());
+    if (r.options().maxAttempts() != null) {
+      c.put("max_attempts", r.options().maxAttempts());
+    }
+    if (r.options().timeout() != null) {
+      c.put("timeout_ms", Math.max(1, r.options().timeout().toMillis()));
+    }
+    c.put("metadata", r.options().metadata());
+    callbacks.put(when, c);
+  }
+
+  private Batch read(ResultSet rs) throws SQLException {
+    int total = rs.getInt("total");
+    int completed = rs.getInt("completed");
+    int dead = rs.getInt("dead");
+    int cancelled = rs.getInt("cancelled");
+    int running = rs.getInt("running");
+    int finished = completed + dead + cancelled;
+    Instant sealedAt = instant(rs.getTimestamp("sealed_at"));
+    Instant finishedAt = instant(rs.getTimestamp("finished_at"));
+    BatchState state;
+    if (finishedAt != null) {
+      boolean cancelRequested = rs.getTimestamp("cancel_requested_at") != null;
+      state = dead > 0 ? BatchState.FAILED
+          : completed == total && !cancelRequested ? BatchState.COMPLETED : BatchState.CANCELLED;
+    } else {
+      state = sealedAt == null ? BatchState.OPEN : BatchState.RUNNING;
+    }
+    double percent = total == 0 ? (finishedAt != null ? 100 : 0) : 100.0 * finished / total;
+    return new Batch(
+        rs.getObject("id", UUID.class),
+        rs.getString("tenant"),
+        Json.read(mapper, rs.getString("metadata")),
+        state,
+        total,
+        Math.max(0, total - finished - running),
+        running,
+        completed,
+        dead,
+        cancelled,
+        percent,
+        rs.getTimestamp("cancel_requested_at") != null,
+        instant(rs.getTimestamp("created_at")),
+        sealedAt,
+        finishedAt);
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
