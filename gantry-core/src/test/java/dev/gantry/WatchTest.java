@@ -96,6 +96,40 @@ class WatchTest {
     }
   }
 
+  record ItemResult(String item, String status, String error) {}
+
+  @Test
+  void aLibraryHandlersPerItemResultsArePushedToWatchersWhileItRunsAndKept() throws Exception {
+    UUID id = gantry.enqueue("submit", null).id();
+    Calls calls = new Calls();
+    try (JobSubscription s = gantry.watch(id, calls::add)) {
+      CountDownLatch second = new CountDownLatch(1);
+      CountDownLatch finish = new CountDownLatch(1);
+      try (Worker w = fast(gantry).queue("default", 1).handler("submit", Map.class, (args, ctx) -> {
+        ctx.progress(50, "1 of 2 directories", List.of(new ItemResult("dir-a", "submitted", null)));
+        second.await();
+        ctx.progress(100, "2 of 2 directories", List.of(new ItemResult("dir-a", "submitted", null),
+            new ItemResult("dir-b", "failed", "quota exceeded")));
+        finish.await();
+        return null;
+      }).start()) {
+        calls.awaitSeen("available", "running", "running 50");
+        second.countDown();
+        calls.awaitSeen("available", "running", "running 50", "running 100");
+        Job running = calls.jobs.get(3);
+        assertThat(running.progressMessage()).isEqualTo("2 of 2 directories");
+        assertThat(running.progressItems()).hasSize(2);
+        assertThat(running.progressItems().get(1).get("error").asText()).isEqualTo("quota exceeded");
+        assertThat(calls.jobs.get(2).progressItems()).as("pushed as written, the first report").hasSize(1);
+        finish.countDown();
+        calls.awaitSeen("available", "running", "running 50", "running 100", "completed 100");
+      }
+      Job done = job(gantry, id);
+      assertThat(done.progressItems().get(0).get("item").asText()).isEqualTo("dir-a");
+      assertThat(done.progressItems().get(1).get("status").asText()).isEqualTo("failed");
+    }
+  }
+
   @Test
   void operatorChangesAreReported() throws Exception {
     UUID id = gantry.enqueue("k", null, JobOptions.defaults().withDelay(Duration.ofHours(1))).id();

@@ -30,6 +30,16 @@ public interface JobContext {
   void progress(int percent, String message);
 
   /**
+   * As {@link #progress(int, String)}, with the per-item results so far: any JSON-serialisable
+   * list (for example records of item, status and error, one per file or directory handled). It
+   * replaces the stored list, is kept when the job finishes, and is read as {@code Job.progressItems()}
+   * (and pushed to watchers and to the server's event streams) while the job runs.
+   *
+   * @throws IllegalArgumentException if percent is outside 0..100 or the items cannot be serialised
+   */
+  void progress(int percent, String message, java.util.List<?> items);
+
+  /**
    * True once the job was cancelled, its lease was lost, or its timeout passed: stop work and
    * return (the runtime also interrupts the handler's thread).
    */

@@ -26,7 +26,8 @@ final class JobExecution implements JobContext {
   private volatile boolean handedOver;
 
   interface ProgressWriter {
-    void write(JobExecution execution, int percent, String message);
+    /** items: the per-item results to store, or null to keep the stored ones. */
+    void write(JobExecution execution, int percent, String message, java.util.List<?> items);
   }
 
   JobExecution(ClaimedJob job, int maxAttempts, JsonNode metadata, ProgressWriter progressWriter) {
@@ -134,7 +135,16 @@ final class JobExecution implements JobContext {
     if (percent < 0 || percent > 100) {
       throw new IllegalArgumentException("progress percent must be between 0 and 100, got " + percent);
     }
-    progressWriter.write(this, percent, message);
+    progressWriter.write(this, percent, message, null);
+  }
+
+  @Override
+  public void progress(int percent, String message, java.util.List<?> items) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("progress percent must be between 0 and 100, got " + percent);
+    }
+    java.util.Objects.requireNonNull(items, "items");
+    progressWriter.write(this, percent, message, items);
   }
 
   @Override

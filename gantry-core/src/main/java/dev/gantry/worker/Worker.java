@@ -309,14 +309,16 @@ public final class Worker implements AutoCloseable {
     ctx.listeners().fire(new JobEvent.LeaseLost(job.id(), job.queue(), job.kind(), job.attempt()));
   }
 
-  private void writeProgress(JobExecution execution, int percent, String message) {
+  private void writeProgress(JobExecution execution, int percent, String message, List<?> items) {
     ClaimedJob job = execution.job();
+    String itemsJson = items == null ? null : Json.write(ctx.mapper(), items, "progress items of job " + job.id());
     ctx.db().run("recording progress of job " + job.id(), c -> {
       try (PreparedStatement ps = c.prepareStatement(ctx.sql().get("progress"))) {
         ps.setInt(1, percent);
         ps.setString(2, message);
-        ps.setObject(3, job.id());
-        ps.setObject(4, job.leaseToken());
+        ps.setString(3, itemsJson);
+        ps.setObject(4, job.id());
+        ps.setObject(5, job.leaseToken());
         return ps.execute();
       }
     });

@@ -1,7 +1,8 @@
--- A library worker's progress, under its lease; a watched job tells its watchers.
+-- A library worker's progress, under its lease; a watched job tells its watchers. Null items keep
+-- the stored ones.
 WITH updated AS (
   UPDATE ${schema}.jobs
-  SET progress_percent = ?, progress_message = ?
+  SET progress_percent = ?, progress_message = ?, progress_items = coalesce(?::jsonb, progress_items)
   WHERE id = ? AND state = 'running' AND lease_token = ?
   RETURNING id, watched
 )
