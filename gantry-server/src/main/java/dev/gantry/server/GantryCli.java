@@ -1,5 +1,6 @@
 package dev.gantry.server;
 
+import dev.gantry.server.cli.BatchesCommand;
 import dev.gantry.server.cli.CliEnvironment;
 import dev.gantry.server.cli.CommandFactory;
 import dev.gantry.server.cli.DemoCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, MigrateCommand.class, ServerCommand.class, KeysCommand.class,
-        EnqueueCommand.class, JobsCommand.class, QueuesCommand.class,
+        EnqueueCommand.class, JobsCommand.class, BatchesCommand.class, QueuesCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",

@@ -1,6 +1,8 @@
 package dev.gantry.server.http;
 
+import dev.gantry.batch.BatchNotFoundException;
 import dev.gantry.job.JobNotFoundException;
+import dev.gantry.server.http.batches.BatchRoutes;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
@@ -10,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into a problem response: the handlers' {@link ProblemException}s as they
- * are, Javalin's own (no route: 404, wrong method: 405, ...), a missing job, an unreachable
- * database (503 with {@code Retry-After}), and anything else as a 500 whose details are logged
- * here and never sent.
+ * are, Javalin's own (no route: 404, wrong method: 405, ...), a missing job or batch, an
+ * unreachable database (503 with {@code Retry-After}), and anything else as a 500 whose details
+ * are logged here and never sent.
  */
 public final class ErrorHandling {
   private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
@@ -35,6 +37,9 @@ public final class ErrorHandling {
     if (e instanceof JobNotFoundException notFound) {
       return Problems.notFound("no job with id " + notFound.id()
           + " (it never existed, was deleted, or was pruned after finishing)").problem();
+    }
+    if (e instanceof BatchNotFoundException notFound) {
+      return BatchRoutes.notFound(notFound.id()).problem();
     }
     if (e instanceof HttpResponseException h) {
       return fromJavalin(h, ctx);

@@ -8,6 +8,7 @@ import dev.gantry.Gantry;
 import dev.gantry.server.auth.KeyStore;
 import dev.gantry.server.http.auth.Access;
 import dev.gantry.server.http.auth.Authenticator;
+import dev.gantry.server.http.batches.BatchRoutes;
 import dev.gantry.server.http.health.HealthRoutes;
 import dev.gantry.server.http.jobs.JobEventStream;
 import dev.gantry.server.http.jobs.JobRoutes;
@@ -33,10 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, event streams,
- * the remote worker protocol, queues), API key checks, problem responses for every failure,
- * Prometheus metrics, and (unless switched off) the maintenance that stages delayed jobs and
- * rescues expired leases.
+ * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, batches, event
+ * streams, the remote worker protocol, queues), API key checks, problem responses for every
+ * failure, Prometheus metrics, and (unless switched off) the maintenance that stages delayed jobs
+ * and rescues expired leases.
  *
  * <pre>{@code
  * ServerMetrics metrics = new ServerMetrics();
@@ -85,6 +86,7 @@ public final class GantryServer implements AutoCloseable {
   private final HealthRoutes health;
   private final LongRequests longRequests = new LongRequests();
   private final JobRoutes jobs;
+  private final BatchRoutes batches;
   private final JobEventStream events;
   private final LeaseRoutes leases;
   private final QueueRoutes queues;
@@ -111,6 +113,7 @@ public final class GantryServer implements AutoCloseable {
     this.errors = new ErrorHandling(settings.maxBodyBytes());
     this.health = new HealthRoutes(dataSource);
     this.jobs = new JobRoutes(gantry, dataSource, body, metrics, longRequests);
+    this.batches = new BatchRoutes(gantry, body, metrics);
     this.events = new JobEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.leases = new LeaseRoutes(gantry, body, metrics, longRequests);
     metrics.gaugeEventStreams(events::openStreams);
@@ -146,6 +149,11 @@ public final class GantryServer implements AutoCloseable {
         Route.post("/v1/jobs/{id}/cancel", producers, jobs::cancel),
         Route.post("/v1/jobs/{id}/retry", admins, jobs::retry),
         Route.delete("/v1/jobs/{id}", admins, jobs::delete),
+        Route.post("/v1/batches", producers, batches::create),
+        Route.get("/v1/batches/{id}", producers, batches::get),
+        Route.post("/v1/batches/{id}/jobs", producers, batches::add),
+        Route.post("/v1/batches/{id}/seal", producers, batches::seal),
+        Route.post("/v1/batches/{id}/cancel", producers, batches::cancel),
         Route.post("/v1/claims", workers, leases::claim),
         Route.post("/v1/jobs/{id}/heartbeat", workers, leases::heartbeat),
         Route.post("/v1/jobs/{id}/complete", workers, leases::complete),

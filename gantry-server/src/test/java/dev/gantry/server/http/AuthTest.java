@@ -28,7 +28,10 @@ class AuthTest {
         t.delete("/v1/jobs/" + id, null), t.get("/v1/queues", null), t.get("/v1/jobs/" + id + "/events", null),
         t.post("/v1/claims", null, "{\"queues\":[\"default\"]}"),
         t.post("/v1/jobs/" + id + "/heartbeat", null, "{}"), t.post("/v1/jobs/" + id + "/complete", null, "{}"),
-        t.post("/v1/jobs/" + id + "/fail", null, "{}")}) {
+        t.post("/v1/jobs/" + id + "/fail", null, "{}"),
+        t.post("/v1/batches", null, "{\"jobs\":[" + JOB + "]}"), t.get("/v1/batches/" + id, null),
+        t.post("/v1/batches/" + id + "/jobs", null, "{\"jobs\":[" + JOB + "]}"),
+        t.post("/v1/batches/" + id + "/seal", null, ""), t.post("/v1/batches/" + id + "/cancel", null, "")}) {
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"gantry\"");
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");

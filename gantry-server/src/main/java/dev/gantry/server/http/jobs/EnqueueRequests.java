@@ -41,7 +41,7 @@ public final class EnqueueRequests {
    */
   public static JobRequest one(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
-    JobRequest request = read("", body, errors);
+    JobRequest request = read("", body, errors, false);
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
@@ -58,38 +58,68 @@ public final class EnqueueRequests {
     JsonFields fields = JsonFields.of("", body, errors);
     JsonNode jobs = fields.requiredArray("jobs");
     fields.finish();
-    List<JobRequest> requests = new ArrayList<>();
-    if (jobs != null) {
-      if (jobs.isEmpty() || jobs.size() > MAX_BATCH) {
-        errors.add(new FieldError("jobs", "must have 1 to " + MAX_BATCH + " jobs, got " + jobs.size()));
-      } else {
-        for (int i = 0; i < jobs.size(); i++) {
-          requests.add(read("jobs[" + i + "]", jobs.get(i), errors));
-        }
-      }
-    }
+    List<JobRequest> requests = jobs(fields.pathOf("jobs"), jobs, 1, errors);
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
     return requests;
   }
 
-  private static JobRequest read(String path, JsonNode node, List<FieldError> errors) {
+  /**
+   * The jobs of an array field, each read as the body of {@code POST /v1/jobs}, at least
+   * {@code minJobs} and at most {@link #MAX_BATCH} of them; every mistake is added to
+   * {@code errors} with its path ({@code jobs[3].priority}).
+   *
+   * @param path the array's path in the request ({@code jobs})
+   * @param jobs the array, or null when the field is absent (no jobs, and no error: whether it
+   *     is required is the caller's check)
+   * @return the jobs, in order; empty when there were mistakes
+   */
+  public static List<JobRequest> jobs(String path, JsonNode jobs, int minJobs, List<FieldError> errors) {
+    List<JobRequest> requests = new ArrayList<>();
+    if (jobs == null) {
+      return requests;
+    }
+    if (jobs.size() < minJobs || jobs.size() > MAX_BATCH) {
+      errors.add(new FieldError(path, (minJobs == 0 ? "must have at most " : "must have " + minJobs + " to ")
+          + MAX_BATCH + " jobs, got " + jobs.size()));
+      return requests;
+    }
+    int before = errors.size();
+    for (int i = 0; i < jobs.size(); i++) {
+      requests.add(read(path + "[" + i + "]", jobs.get(i), errors, false));
+    }
+    return errors.size() > before ? new ArrayList<>() : requests;
+  }
+
+  /**
+   * A batch's callback job ({@code on_success}, ...): a job body without the fields a callback
+   * cannot have ({@code delay}, {@code run_at}, {@code unique_key}, {@code tags}, {@code tenant}),
+   * which are refused as unknown. It is enqueued once, when the batch finishes, in the batch's
+   * tenant.
+   *
+   * @return the callback, or null when there were mistakes (added to {@code errors})
+   */
+  public static JobRequest callback(String path, JsonNode node, List<FieldError> errors) {
+    return read(path, node, errors, true);
+  }
+
+  private static JobRequest read(String path, JsonNode node, List<FieldError> errors, boolean callback) {
     int before = errors.size();
     JsonFields f = JsonFields.of(path, node, errors);
     String kind = f.requiredString("kind");
     ObjectNode args = f.optionalObject("args");
     String queue = f.optionalString("queue");
     Integer priority = f.optionalInt("priority", -100, 100);
-    Duration delay = f.optionalDuration("delay", Duration.ZERO, MAX_DELAY);
-    Instant runAt = f.optionalInstant("run_at");
+    Duration delay = callback ? null : f.optionalDuration("delay", Duration.ZERO, MAX_DELAY);
+    Instant runAt = callback ? null : f.optionalInstant("run_at");
     Integer maxAttempts = f.optionalInt("max_attempts", 1, MAX_ATTEMPTS);
     Duration timeout = f.optionalDuration("timeout", MIN_TIMEOUT, MAX_TIMEOUT);
-    String uniqueKey = f.optionalString("unique_key");
-    List<String> tags = f.optionalStrings("tags", MAX_TAGS,
+    String uniqueKey = callback ? null : f.optionalString("unique_key");
+    List<String> tags = callback ? null : f.optionalStrings("tags", MAX_TAGS,
         t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
     ObjectNode metadata = f.optionalObject("metadata");
-    String tenant = f.optionalString("tenant");
+    String tenant = callback ? null : f.optionalString("tenant");
     f.finish();
 
     if (kind != null) {
