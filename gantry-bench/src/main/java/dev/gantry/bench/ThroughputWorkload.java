@@ -48,6 +48,10 @@ final class ThroughputWorkload {
         + "(includes the benchmark's own polling, small), and the summed CPU time of all local `postgres` "
         + "processes read from /proc (– when the database is not on this machine). Both share the same cores, "
         + "so together they say where a system's time goes.");
+    if (s.rounds() > 1) {
+      t.note("The lowest and highest rows put each system's own lowest (highest) round side by side, not one "
+          + "round's figures, so their ratio columns are not per-round ratios.");
+    }
     return t;
   }
 
