@@ -1,6 +1,7 @@
 package dev.gantry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.batch.BatchWatcher;
 import dev.gantry.batch.Batches;
 import dev.gantry.enqueue.EnqueueResult;
 import dev.gantry.enqueue.JobInserter;
@@ -70,6 +71,7 @@ public final class Gantry implements AutoCloseable {
   private final JobLeases leases;
   private final QueueStatsReader stats;
   private final Batches batches;
+  private final BatchWatcher batchWatcher;
   private final TenantJobs.Operations tenantOperations = new TenantOperations();
 
   private Gantry(Builder b) {
@@ -85,7 +87,8 @@ public final class Gantry implements AutoCloseable {
     this.watcher = new JobWatcher(db, sql, reader, notifier);
     this.leases = new JobLeases(db, sql, b.mapper, notifier, this::ensureListening, transitions, reader, ctx.listeners());
     this.stats = new QueueStatsReader(db, sql, reader);
-    this.batches = new Batches(db, sql, b.mapper, inserter, transitions, this::fireEnqueued, null);
+    this.batchWatcher = new BatchWatcher(notifier, this::ensureListening);
+    this.batches = new Batches(db, sql, b.mapper, inserter, transitions, this::fireEnqueued, batchWatcher, null);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -312,6 +315,7 @@ public final class Gantry implements AutoCloseable {
   @Override
   public synchronized void close() {
     watcher.close();
+    batchWatcher.close();
     if (listening) {
       ctx.notifier().close();
     }

@@ -53,6 +53,7 @@ public final class Batches {
   private final JobInserter inserter;
   private final JobTransitions transitions;
   private final BiConsumer<List<JobRequest>, List<EnqueueResult>> onEnqueued;
+  private final BatchWatcher watcher;
   private final String tenant;
 
   /**
@@ -61,20 +62,21 @@ public final class Batches {
    * @param onEnqueued told of every member enqueued, after the insert (Gantry fires its listeners' events)
    */
   public Batches(Db db, Sql sql, ObjectMapper mapper, JobInserter inserter, JobTransitions transitions,
-      BiConsumer<List<JobRequest>, List<EnqueueResult>> onEnqueued, String tenant) {
+      BiConsumer<List<JobRequest>, List<EnqueueResult>> onEnqueued, BatchWatcher watcher, String tenant) {
     this.db = db;
     this.sql = sql;
     this.mapper = mapper;
     this.inserter = inserter;
     this.transitions = transitions;
     this.onEnqueued = onEnqueued;
+    this.watcher = watcher;
     this.tenant = tenant;
   }
 
   /** The same operations, limited to one tenant's batches. */
   public Batches forTenant(String tenant) {
     Objects.requireNonNull(tenant, "tenant");
-    return new Batches(db, sql, mapper, inserter, transitions, onEnqueued, tenant);
+    return new Batches(db, sql, mapper, inserter, transitions, onEnqueued, watcher, tenant);
   }
 
   /**
@@ -177,6 +179,20 @@ public final class Batches {
         }
       }
     });
+  }
+
+  /**
+   * Watches a batch, a progress bar's way: calls {@code onChange} at once, on the calling thread,
+   * with the batch as it is now, then again (on another thread, one call at a time, in order)
+   * with the batch as read after its counts or state changed, until the subscription is closed.
+   * Driven by NOTIFY, not by polling: a burst of outcomes gives one call or a few, each with the
+   * counts as they then are. A batch that finished makes its last call with its final state.
+   *
+   * @throws BatchNotFoundException if there is no such batch (of this tenant)
+   * @throws dev.gantry.GantryException if the database cannot be reached
+   */
+  public BatchSubscription watch(UUID batchId, java.util.function.Consumer<Batch> onChange) {
+    return watcher.watch(batchId, this::get, onChange);
   }
 
   /**

@@ -34,6 +34,7 @@ public final class Notifier implements AutoCloseable {
   private final List<Consumer<String>> controlSubscribers = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> finishedSubscribers = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> changedSubscribers = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> batchSubscribers = new CopyOnWriteArrayList<>();
   private final List<Runnable> reconnectSubscribers = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -73,6 +74,21 @@ public final class Notifier implements AutoCloseable {
     return () -> changedSubscribers.remove(subscriber);
   }
 
+  /**
+   * Ids of batches whose counts or state changed. The batch channel is LISTENed to only from the
+   * first subscription on (every outcome statement of a batch's jobs notifies it, which nodes that
+   * follow no batch need not receive); each time that LISTEN is put in place (the first time, and
+   * after a reconnection) subscribers get {@link #ALL_BATCHES}, meaning: read your batches again,
+   * a change may have been missed.
+   */
+  public Runnable onBatch(Consumer<String> subscriber) {
+    batchSubscribers.add(subscriber);
+    return () -> batchSubscribers.remove(subscriber);
+  }
+
+  /** The payload {@link #onBatch} subscribers get when any batch may have changed unseen. */
+  public static final String ALL_BATCHES = "*";
+
   /** Called after every (re)connection, once LISTEN is in place again. */
   public Runnable onReconnect(Runnable subscriber) {
     reconnectSubscribers.add(subscriber);
@@ -100,7 +116,17 @@ public final class Notifier implements AutoCloseable {
         backoffMillis = 100;
         reconnectSubscribers.forEach(r -> deliver(r, "reconnect"));
         long lastProbe = System.nanoTime();
+        boolean batchListening = false;
         while (running) {
+          if (!batchListening && !batchSubscribers.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+              s.execute("LISTEN " + channels.batch());
+            }
+            batchListening = true;
+            for (Consumer<String> target : batchSubscribers) {
+              deliver(() -> target.accept(ALL_BATCHES), channels.batch());
+            }
+          }
           PGNotification[] notifications = pg.getNotifications(250);
           if (notifications != null) {
             for (PGNotification n : notifications) {
@@ -167,6 +193,8 @@ public final class Notifier implements AutoCloseable {
       targets = finishedSubscribers;
     } else if (channel.equals(channels.changed())) {
       targets = changedSubscribers;
+    } else if (channel.equals(channels.batch())) {
+      targets = batchSubscribers;
     } else {
       return;
     }

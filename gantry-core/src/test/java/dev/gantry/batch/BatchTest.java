@@ -130,6 +130,31 @@ class BatchTest {
   }
 
   @Test
+  void aWatcherSeesTheCountsGrowUntilTheBatchFinishes() throws Exception {
+    BatchResult r = gantry.batches().enqueue(jobs("ok", 40), withAllCallbacks());
+    List<Batch> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (BatchSubscription s = gantry.batches().watch(r.batchId(), calls::add)) {
+      assertThat(s.batchId()).isEqualTo(r.batchId());
+      assertThat(calls).as("the first call happens before watch returns").hasSize(1);
+      assertThat(calls.get(0).pending()).isEqualTo(40);
+      try (Worker w = worker(4)) {
+        await().atMost(WAIT).until(() -> calls.get(calls.size() - 1).state().isFinished());
+      }
+    }
+    Batch last = calls.get(calls.size() - 1);
+    assertThat(last.state()).isEqualTo(BatchState.COMPLETED);
+    assertThat(last.completed()).isEqualTo(40);
+    for (int i = 1; i < calls.size(); i++) {
+      assertThat(calls.get(i).finished()).as("call %d", i).isGreaterThanOrEqualTo(calls.get(i - 1).finished());
+      assertThat(calls.get(i)).as("call %d repeats nothing", i).isNotEqualTo(calls.get(i - 1));
+    }
+    assertThatThrownBy(() -> gantry.batches().watch(UUID.randomUUID(), b -> { }))
+        .isInstanceOf(BatchNotFoundException.class);
+    assertThatThrownBy(() -> gantry.batches().forTenant("other").watch(r.batchId(), b -> { }))
+        .isInstanceOf(BatchNotFoundException.class);
+  }
+
+  @Test
   void aBatchIsEnqueuedWhollyOrNotAtAll() throws Exception {
     String s = gantry.schema();
     // The database refuses one member (a test trigger): neither the batch nor any member remains.

@@ -8,6 +8,7 @@ import dev.gantry.Gantry;
 import dev.gantry.server.auth.KeyStore;
 import dev.gantry.server.http.auth.Access;
 import dev.gantry.server.http.auth.Authenticator;
+import dev.gantry.server.http.batches.BatchEventStream;
 import dev.gantry.server.http.batches.BatchRoutes;
 import dev.gantry.server.http.health.HealthRoutes;
 import dev.gantry.server.http.jobs.JobEventStream;
@@ -88,6 +89,7 @@ public final class GantryServer implements AutoCloseable {
   private final JobRoutes jobs;
   private final BatchRoutes batches;
   private final JobEventStream events;
+  private final BatchEventStream batchEvents;
   private final LeaseRoutes leases;
   private final QueueRoutes queues;
   private final OpenApiRoute openApi = new OpenApiRoute();
@@ -115,8 +117,9 @@ public final class GantryServer implements AutoCloseable {
     this.jobs = new JobRoutes(gantry, dataSource, body, metrics, longRequests);
     this.batches = new BatchRoutes(gantry, body, metrics);
     this.events = new JobEventStream(gantry, longRequests, settings.keepAliveInterval());
+    this.batchEvents = new BatchEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.leases = new LeaseRoutes(gantry, body, metrics, longRequests);
-    metrics.gaugeEventStreams(events::openStreams);
+    metrics.gaugeEventStreams(() -> events.openStreams() + batchEvents.openStreams());
     this.queues = new QueueRoutes(gantry);
     this.metricsRoute = new MetricsRoute(metrics);
     this.queueDepths = new QueueDepthSampler(gantry, metrics);
@@ -151,6 +154,7 @@ public final class GantryServer implements AutoCloseable {
         Route.delete("/v1/jobs/{id}", admins, jobs::delete),
         Route.post("/v1/batches", producers, batches::create),
         Route.get("/v1/batches/{id}", producers, batches::get),
+        Route.get("/v1/batches/{id}/events", producers, batchEvents::stream),
         Route.post("/v1/batches/{id}/jobs", producers, batches::add),
         Route.post("/v1/batches/{id}/seal", producers, batches::seal),
         Route.post("/v1/batches/{id}/cancel", producers, batches::cancel),
@@ -246,9 +250,12 @@ public final class GantryServer implements AutoCloseable {
     return metrics;
   }
 
-  /** How many event streams ({@code GET /v1/jobs/{id}/events}) are open now, each holding one watch. */
+  /**
+   * How many event streams ({@code GET /v1/jobs/{id}/events} and {@code GET /v1/batches/{id}/events})
+   * are open now, each holding one watch.
+   */
   public int openEventStreams() {
-    return events.openStreams();
+    return events.openStreams() + batchEvents.openStreams();
   }
 
   /**

@@ -30,6 +30,7 @@ class AuthTest {
         t.post("/v1/jobs/" + id + "/heartbeat", null, "{}"), t.post("/v1/jobs/" + id + "/complete", null, "{}"),
         t.post("/v1/jobs/" + id + "/fail", null, "{}"),
         t.post("/v1/batches", null, "{\"jobs\":[" + JOB + "]}"), t.get("/v1/batches/" + id, null),
+        t.get("/v1/batches/" + id + "/events", null),
         t.post("/v1/batches/" + id + "/jobs", null, "{\"jobs\":[" + JOB + "]}"),
         t.post("/v1/batches/" + id + "/seal", null, ""), t.post("/v1/batches/" + id + "/cancel", null, "")}) {
       assertThat(r.status()).isEqualTo(401);

@@ -108,7 +108,7 @@ public final class JobEventStream {
   }
 
   /** The client's {@code Last-Event-ID}, or 0 when it has none (or one this server did not send). */
-  private static long lastEventId(String header) {
+  public static long lastEventId(String header) {
     if (header == null || !header.matches("[0-9]{1,15}")) {
       return 0;
     }

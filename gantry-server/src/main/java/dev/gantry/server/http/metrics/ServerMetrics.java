@@ -115,7 +115,8 @@ public final class ServerMetrics {
   /** Reports {@code open} as the number of open event streams ({@code gantry_http_event_streams}). */
   public void gaugeEventStreams(IntSupplier open) {
     Gauge.builder("gantry.http.event.streams", open, o -> o.getAsInt())
-        .description("Open event streams (GET /v1/jobs/{id}/events), each holding one watch").register(registry);
+        .description("Open event streams (GET /v1/jobs/{id}/events and /v1/batches/{id}/events), each holding one watch")
+        .register(registry);
   }
 
   /** One HTTP request, by its route template (never the raw path, which would make a series per job id). */
