@@ -3,22 +3,17 @@ package dev.gantry.server.http.jobs;
 import dev.gantry.Gantry;
 import dev.gantry.job.Job;
 import dev.gantry.server.auth.ApiKey;
-import dev.gantry.server.http.ApiJson;
+import dev.gantry.server.http.EventStreams;
 import dev.gantry.server.http.LongRequests;
 import dev.gantry.server.http.QueryParams;
 import dev.gantry.server.http.auth.Authenticator;
 import dev.gantry.watch.JobSubscription;
 import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,9 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as it is then (changes in between are not replayed: each event carries the whole job).
  */
 public final class JobEventStream {
-  public static final String CONTENT_TYPE = "text/event-stream";
-  private static final long MAX_EVENT_ID = 1L << 53; // exact in every client's number type
-
   private final Gantry gantry;
   private final LongRequests longRequests;
   private final Duration keepAlive;
@@ -58,7 +50,7 @@ public final class JobEventStream {
     UUID id = JobRoutes.pathId(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     boolean stackTraces = JobRoutes.seesStackTraces(caller);
-    long firstId = lastEventId(ctx.header("Last-Event-ID")) + 1;
+    long firstId = EventStreams.lastEventId(ctx.header("Last-Event-ID")) + 1;
     CallerJobs jobs = CallerJobs.of(gantry, caller);
     longRequests.run(() -> {
       BlockingQueue<Job> changes = new LinkedBlockingQueue<>();
@@ -66,53 +58,12 @@ public final class JobEventStream {
       JobSubscription subscription = jobs.watch(id, changes::add);
       open.incrementAndGet();
       try {
-        send(ctx.res(), changes, firstId, stackTraces);
+        EventStreams.send(ctx.res(), changes, firstId, keepAlive, "job", job -> JobView.of(job, stackTraces),
+            job -> job.state().isFinished());
       } finally {
         subscription.close();
         open.decrementAndGet();
       }
     });
-  }
-
-  private void send(HttpServletResponse res, BlockingQueue<Job> changes, long firstId, boolean stackTraces) {
-    res.setStatus(200);
-    res.setContentType(CONTENT_TYPE);
-    res.setCharacterEncoding("UTF-8");
-    res.setHeader("Cache-Control", "no-cache");
-    res.setHeader("X-Accel-Buffering", "no"); // nginx: pass events on as they come
-    long eventId = firstId;
-    try {
-      OutputStream out = res.getOutputStream();
-      while (true) {
-        Job job = changes.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
-        if (job == null) {
-          write(out, ": keep-alive\n\n");
-          continue;
-        }
-        String data = new String(ApiJson.write(JobView.of(job, stackTraces)), StandardCharsets.UTF_8);
-        write(out, "id: " + eventId++ + "\nevent: job\ndata: " + data + "\n\n");
-        if (job.state().isFinished()) {
-          return;
-        }
-      }
-    } catch (IOException clientGone) {
-      // The client closed the stream; the watch closes as this request ends.
-    } catch (InterruptedException serverStopping) {
-      // The response has begun, so no 503: the stream just ends, and the client reconnects elsewhere.
-    }
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  /** The client's {@code Last-Event-ID}, or 0 when it has none (or one this server did not send). */
-  public static long lastEventId(String header) {
-    if (header == null || !header.matches("[0-9]{1,15}")) {
-      return 0;
-    }
-    long id = Long.parseLong(header);
-    return id < MAX_EVENT_ID ? id : 0;
   }
 }
