@@ -103,9 +103,13 @@ class WatchTest {
     UUID id = gantry.enqueue("submit", null).id();
     Calls calls = new Calls();
     try (JobSubscription s = gantry.watch(id, calls::add)) {
+      // Each step waits until the watcher saw the one before: changes quicker than a read may
+      // reach the watcher as one call with the later state.
+      CountDownLatch first = new CountDownLatch(1);
       CountDownLatch second = new CountDownLatch(1);
       CountDownLatch finish = new CountDownLatch(1);
       try (Worker w = fast(gantry).queue("default", 1).handler("submit", Map.class, (args, ctx) -> {
+        first.await();
         ctx.progress(50, "1 of 2 directories", List.of(new ItemResult("dir-a", "submitted", null)));
         second.await();
         ctx.progress(100, "2 of 2 directories", List.of(new ItemResult("dir-a", "submitted", null),
@@ -113,6 +117,8 @@ class WatchTest {
         finish.await();
         return null;
       }).start()) {
+        calls.awaitSeen("available", "running");
+        first.countDown();
         calls.awaitSeen("available", "running", "running 50");
         second.countDown();
         calls.awaitSeen("available", "running", "running 50", "running 100");

@@ -1,23 +1,16 @@
 package dev.gantry.batch;
 
-import dev.gantry.GantryException;
 import dev.gantry.notify.Notifier;
+import dev.gantry.watch.LatestDelivery;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Calls subscribers back each time a watched batch changes, driven by the NOTIFY that every change
@@ -27,9 +20,6 @@ import org.slf4j.LoggerFactory;
  * call per job.
  */
 public final class BatchWatcher implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(BatchWatcher.class);
-  private static final long RETRY_SECONDS = 1;
-
   private final Notifier notifier;
   private final Runnable startListening;
   private final ExecutorService deliveries = Executors.newThreadPerTaskExecutor(
@@ -63,6 +53,7 @@ public final class BatchWatcher implements AutoCloseable {
     // Read again once subscribed: a change between the first read and the LISTEN is not lost (the
     // notifier also signals every batch once its LISTEN is in place).
     w.deliverFirst(first);
+    w.signal();
     return w;
   }
 
@@ -98,21 +89,14 @@ public final class BatchWatcher implements AutoCloseable {
     deliveries.shutdownNow();
   }
 
-  /** One subscriber's watch: calls never overlap, and a read that shows nothing new calls nobody. */
+  /** One subscriber's watch: a {@link LatestDelivery} of the batch, calling when any of it changed. */
   private final class Watch implements BatchSubscription {
     private final UUID id;
-    private final Function<UUID, Optional<Batch>> reader;
-    private final Consumer<Batch> onChange;
-    private final AtomicBoolean delivering = new AtomicBoolean(true);
-    private final ReentrantLock callLock = new ReentrantLock();
-    private volatile boolean dirty = true;
-    private volatile boolean closed;
-    private Batch last;
+    private final LatestDelivery<Batch> delivery;
 
     Watch(UUID id, Function<UUID, Optional<Batch>> reader, Consumer<Batch> onChange) {
       this.id = id;
-      this.reader = reader;
-      this.onChange = onChange;
+      this.delivery = new LatestDelivery<>("batch " + id, () -> reader.apply(id), b -> b, onChange, deliveries);
     }
 
     @Override
@@ -121,78 +105,22 @@ public final class BatchWatcher implements AutoCloseable {
     }
 
     void deliverFirst(Batch batch) {
-      try {
-        call(batch);
-      } finally {
-        delivering.set(false);
-        startIfNeeded();
-      }
+      delivery.deliverFirst(batch);
     }
 
     void signal() {
-      dirty = true;
-      startIfNeeded();
-    }
-
-    private void startIfNeeded() {
-      if (!closed && dirty && delivering.compareAndSet(false, true)) {
-        try {
-          deliveries.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-          delivering.set(false); // closing
-        }
-      }
-    }
-
-    private void drain() {
-      try {
-        while (dirty && !closed) {
-          dirty = false;
-          Optional<Batch> batch;
-          try {
-            batch = reader.apply(id);
-          } catch (GantryException e) {
-            log.warn("Reading watched batch {} failed ({}); trying again in {} s", id, e.getMessage(), RETRY_SECONDS);
-            CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS).execute(this::signal);
-            return;
-          }
-          batch.ifPresent(this::call);
-        }
-      } finally {
-        delivering.set(false);
-      }
-      startIfNeeded();
-    }
-
-    private void call(Batch batch) {
-      callLock.lock();
-      try {
-        if (closed || batch.equals(last)) {
-          return;
-        }
-        last = batch;
-        try {
-          onChange.accept(batch);
-        } catch (RuntimeException e) {
-          log.error("A watcher of batch {} failed on a change; it stays subscribed", id, e);
-        }
-      } finally {
-        callLock.unlock();
-      }
+      delivery.signal();
     }
 
     @Override
     public void close() {
-      if (closed) {
-        return;
+      if (delivery.markClosed()) {
+        watches.computeIfPresent(id, (k, set) -> {
+          set.remove(this);
+          return set.isEmpty() ? null : set;
+        });
+        delivery.awaitCall();
       }
-      closed = true;
-      watches.computeIfPresent(id, (k, set) -> {
-        set.remove(this);
-        return set.isEmpty() ? null : set;
-      });
-      callLock.lock();
-      callLock.unlock();
     }
   }
 }
