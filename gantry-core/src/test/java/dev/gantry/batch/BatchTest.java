@@ -300,6 +300,9 @@ class BatchTest {
       assertThat(done.state()).isEqualTo(BatchState.CANCELLED);
       assertThat(done.cancelled()).isEqualTo(6);
     }
+    Batch again = gantry.batches().cancel(r.batchId());
+    assertThat(again.cancelRequested()).as("cancelling a finished batch leaves it as it finished").isTrue();
+    assertThat(again.state()).isEqualTo(BatchState.CANCELLED);
     assertThat(ran.get()).as("waiting members never ran").isEqualTo(2);
     assertThat(callbacks("cb.complete", r.batchId())).isEqualTo(1);
     assertThat(callbacks("cb.success", r.batchId())).isZero();
