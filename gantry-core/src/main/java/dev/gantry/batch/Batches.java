@@ -260,7 +260,6 @@ public final class Batches {
       ps.setString(1, tenantOf(options));
       ps.setString(2, Json.write(mapper, options.metadata(), "batch metadata"));
       ps.setString(3, callbacksJson(options));
-      ps.setBoolean(4, false);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         batchId = rs.getObject(1, UUID.class);

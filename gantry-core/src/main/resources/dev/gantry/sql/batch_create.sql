@@ -1,4 +1,5 @@
--- A new batch, open (sealed later) or sealed at once; callbacks as finish_batch() reads them.
-INSERT INTO ${schema}.batches (tenant, metadata, callbacks, sealed_at)
-VALUES (?, ?::jsonb, ?::jsonb, CASE WHEN ? THEN now() END)
+-- A new batch, open: batch_grow.sql counts its members in, batch_seal.sql closes it. Callbacks as
+-- finish_batch() reads them.
+INSERT INTO ${schema}.batches (tenant, metadata, callbacks)
+VALUES (?, ?::jsonb, ?::jsonb)
 RETURNING id

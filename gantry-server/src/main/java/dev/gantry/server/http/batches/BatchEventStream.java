@@ -51,12 +51,7 @@ public final class BatchEventStream {
     longRequests.run(() -> {
       BlockingQueue<Batch> changes = new LinkedBlockingQueue<>();
       // Watching first: a batch this key cannot reach is a 404 problem, before any event is sent.
-      BatchSubscription subscription;
-      try {
-        subscription = batches.watch(id, changes::add);
-      } catch (dev.gantry.batch.BatchNotFoundException e) {
-        throw BatchRoutes.notFound(id);
-      }
+      BatchSubscription subscription = batches.watch(id, changes::add);
       open.incrementAndGet();
       try {
         EventStreams.send(ctx.res(), changes, firstId, keepAlive, "batch", BatchView::of,
