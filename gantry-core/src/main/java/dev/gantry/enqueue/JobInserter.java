@@ -82,9 +82,7 @@ public final class JobInserter {
     String[] runAt = new String[n];
     Long[] delays = new Long[n];
     String[] tenants = new String[n];
-    UUID[] batches = new UUID[n];
     for (int i = 0; i < n; i++) {
-      batches[i] = batchId;
       JobRequest r = sent.get(i);
       JobOptions o = r.options();
       queues[i] = o.queue();
@@ -120,7 +118,7 @@ public final class JobInserter {
       ps.setArray(p++, array(connection, "text", runAt));
       ps.setArray(p++, array(connection, "int8", delays));
       ps.setArray(p++, array(connection, "text", tenants));
-      ps.setArray(p, array(connection, "uuid", batches));
+      ps.setObject(p, batchId, java.sql.Types.OTHER);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int ord = rs.getInt(1) - 1;

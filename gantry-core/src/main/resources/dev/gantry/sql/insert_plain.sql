@@ -5,9 +5,9 @@
 WITH input AS MATERIALIZED (
   SELECT ${schema}.uuid_v7() AS id, i.*
   FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-              ?::text[], ?::bigint[], ?::text[], ?::uuid[])
+              ?::text[], ?::bigint[], ?::text[])
        WITH ORDINALITY AS i(queue, kind, args, priority, max_attempts, timeout_ms, unique_key, tags, metadata,
-                            run_at, delay_ms, tenant, batch_id, ord)
+                            run_at, delay_ms, tenant, ord)
 ),
 inserted AS (
   INSERT INTO ${schema}.jobs
@@ -17,7 +17,7 @@ inserted AS (
          CASE WHEN due.at <= now() THEN 'available' ELSE 'scheduled' END,
          input.priority, input.max_attempts, input.timeout_ms, input.unique_key,
          CASE WHEN input.tags = '[]' THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(input.tags::jsonb)) END,
-         input.metadata::jsonb, due.at, input.tenant, input.batch_id
+         input.metadata::jsonb, due.at, input.tenant, ?::uuid -- the batch all of them join, or null
   FROM input
   CROSS JOIN LATERAL (SELECT coalesce(input.run_at::timestamptz, now() + input.delay_ms * interval '1 millisecond') AS at) due
   ORDER BY input.ord
