@@ -34,6 +34,8 @@ import dev.gantry.tenant.TenantJobs;
 import dev.gantry.watch.JobSubscription;
 import dev.gantry.watch.JobWatcher;
 import dev.gantry.worker.WorkerBuilder;
+import dev.gantry.workflow.DependencyReader;
+import dev.gantry.workflow.Workflows;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -72,6 +74,7 @@ public final class Gantry implements AutoCloseable {
   private final QueueStatsReader stats;
   private final Batches batches;
   private final BatchWatcher batchWatcher;
+  private final Workflows workflows;
   private final TenantJobs.Operations tenantOperations = new TenantOperations();
 
   private Gantry(Builder b) {
@@ -89,6 +92,8 @@ public final class Gantry implements AutoCloseable {
     this.stats = new QueueStatsReader(db, sql, reader);
     this.batchWatcher = new BatchWatcher(notifier, this::ensureListening);
     this.batches = new Batches(db, sql, b.mapper, inserter, transitions, this::fireEnqueued, batchWatcher, null);
+    this.workflows = new Workflows(db, sql, b.mapper, inserter, batches, new DependencyReader(db, sql, b.mapper),
+        this::fireEnqueued, null);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -169,6 +174,14 @@ public final class Gantry implements AutoCloseable {
    */
   public Batches batches() {
     return batches;
+  }
+
+  /**
+   * Workflows: graphs of jobs where a step runs once the steps it depends on have completed; see
+   * {@link Workflows}.
+   */
+  public Workflows workflows() {
+    return workflows;
   }
 
   // ---- read ----

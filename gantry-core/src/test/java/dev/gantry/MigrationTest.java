@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MigrationTest {
-  private static final List<String> TABLES = List.of("api_keys", "batches", "finished_counts", "finished_jobs", "idempotency_keys",
-      "jobs", "schema_migrations");
+  private static final List<String> TABLES = List.of("api_keys", "batches", "finished_counts", "finished_jobs",
+      "idempotency_keys", "job_dependencies", "jobs", "schema_migrations", "workflow_steps");
 
   private final TestDatabase db = TestDatabase.get();
 

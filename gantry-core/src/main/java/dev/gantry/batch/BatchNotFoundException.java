@@ -8,7 +8,11 @@ public class BatchNotFoundException extends GantryException {
   private final UUID id;
 
   public BatchNotFoundException(UUID id) {
-    super("no batch with id " + id);
+    this(id, "no batch with id " + id);
+  }
+
+  protected BatchNotFoundException(UUID id, String message) {
+    super(message);
     this.id = id;
   }
 

@@ -3,7 +3,6 @@ package dev.gantry.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.enqueue.EnqueueResult;
 import dev.gantry.enqueue.JobInserter;
-import dev.gantry.enqueue.JobOptions;
 import dev.gantry.enqueue.JobRequest;
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Json;
@@ -17,9 +16,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -175,7 +172,7 @@ public final class Batches {
         ps.setString(2, tenant);
         ps.setString(3, tenant);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+          return rs.next() ? Optional.of(readRow(mapper, rs)) : Optional.empty();
         }
       }
     });
@@ -259,7 +256,7 @@ public final class Batches {
     try (PreparedStatement ps = c.prepareStatement(sql.get("batch_create"))) {
       ps.setString(1, tenantOf(options));
       ps.setString(2, Json.write(mapper, options.metadata(), "batch metadata"));
-      ps.setString(3, callbacksJson(options));
+      ps.setString(3, BatchMembers.callbacksJson(mapper, options));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         batchId = rs.getObject(1, UUID.class);
@@ -311,60 +308,16 @@ public final class Batches {
   }
 
   private String tenantOf(BatchOptions options) {
-    if (tenant != null && options.tenant() != null && !tenant.equals(options.tenant())) {
-      throw new IllegalArgumentException("tenant: this caller may only make batches of tenant " + tenant + ", got "
-          + options.tenant());
-    }
-    return tenant != null ? tenant : options.tenant();
+    return BatchMembers.tenantOf(tenant, options);
   }
 
   /** The jobs as members: each gets the batch's tenant; one naming another tenant is refused. */
   private List<JobRequest> members(List<JobRequest> jobs, BatchOptions options) {
-    Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(options, "options");
-    String batchTenant = tenantOf(options);
-    List<JobRequest> out = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      JobRequest r = Objects.requireNonNull(jobs.get(i), "jobs[" + i + "]");
-      JobOptions o = r.options();
-      if (o.tenant() != null && !o.tenant().equals(batchTenant)) {
-        throw new IllegalArgumentException("jobs[" + i + "].tenant: a member belongs to the batch's tenant ("
-            + batchTenant + "), got " + o.tenant() + "; leave it out or give the batch's");
-      }
-      out.add(o.tenant() == null && batchTenant != null ? new JobRequest(r.kind(), r.args(), o.withTenant(batchTenant))
-          : r);
-    }
-    return out;
+    return BatchMembers.withTenant(jobs, tenantOf(options), "jobs");
   }
 
-  private String callbacksJson(BatchOptions options) {
-    Map<String, Object> callbacks = new LinkedHashMap<>();
-    put(callbacks, "success", options.onSuccess());
-    put(callbacks, "failure", options.onFailure());
-    put(callbacks, "complete", options.onComplete());
-    return Json.write(mapper, callbacks, "batch callbacks");
-  }
-
-  private static void put(Map<String, Object> callbacks, String when, JobRequest r) {
-    if (r == null) {
-      return;
-    }
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("kind", r.kind());
-    c.put("args", r.args() == null ? Map.of() : r.args());
-    c.put("queue", r.options().queue());
-    c.put("priority", r.options().priority());
-    if (r.options().maxAttempts() != null) {
-      c.put("max_attempts", r.options().maxAttempts());
-    }
-    if (r.options().timeout() != null) {
-      c.put("timeout_ms", Math.max(1, r.options().timeout().toMillis()));
-    }
-    c.put("metadata", r.options().metadata());
-    callbacks.put(when, c);
-  }
-
-  private Batch read(ResultSet rs) throws SQLException {
+  private static Batch readRow(ObjectMapper mapper, ResultSet rs) throws SQLException {
     int total = rs.getInt("total");
     int completed = rs.getInt("completed");
     int dead = rs.getInt("dead");

@@ -48,12 +48,35 @@ public final class JobInserter {
    */
   public List<EnqueueResult> insert(Connection connection, List<JobRequest> requests, UUID batchId)
       throws SQLException {
+    return insert(connection, requests, batchId, new int[0]);
+  }
+
+  /**
+   * As {@link #insert(Connection, List, UUID)}, for workflow steps: {@code waitingOn[i]} is the
+   * number of unfinished dependencies of request i, and a request with any is inserted pending
+   * (it becomes due when they have finished). An empty array: none waits.
+   *
+   * @throws IllegalArgumentException if a waiting request has a unique key (a duplicate would
+   *     leave its dependencies' count on another job)
+   */
+  public List<EnqueueResult> insert(Connection connection, List<JobRequest> requests, UUID batchId, int[] waitingOn)
+      throws SQLException {
+    if (waitingOn.length != 0 && waitingOn.length != requests.size()) {
+      throw new IllegalArgumentException("waitingOn: one count per request (" + requests.size() + "), got "
+          + waitingOn.length);
+    }
     if (requests.isEmpty()) {
       return List.of();
     }
     // Within one call, later requests with an already-seen unique key (of the same tenant) are
     // duplicates of the first.
     Map<List<String>, Integer> firstWithKey = new HashMap<>();
+    for (int i = 0; i < waitingOn.length; i++) {
+      if (waitingOn[i] > 0 && requests.get(i).options().uniqueKey() != null) {
+        throw new IllegalArgumentException("requests[" + i + "].uniqueKey: a job that waits on dependencies cannot "
+            + "have a unique key; leave it out");
+      }
+    }
     int[] sentIndex = new int[requests.size()];
     List<JobRequest> sent = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
@@ -82,6 +105,7 @@ public final class JobInserter {
     String[] runAt = new String[n];
     Long[] delays = new Long[n];
     String[] tenants = new String[n];
+    Integer[] waiting = new Integer[waitingOn.length == 0 ? 0 : n];
     for (int i = 0; i < n; i++) {
       JobRequest r = sent.get(i);
       JobOptions o = r.options();
@@ -98,6 +122,11 @@ public final class JobInserter {
       runAt[i] = o.runAt() == null ? null : o.runAt().toString();
       delays[i] = o.delay() == null ? 0L : o.delay().toMillis();
       tenants[i] = o.tenant();
+    }
+    for (int i = 0; i < requests.size() && waiting.length > 0; i++) {
+      if (sentIndex[i] >= 0) {
+        waiting[sentIndex[i]] = waitingOn[i];
+      }
     }
 
     EnqueueResult[] sentResults = new EnqueueResult[n];
@@ -118,6 +147,7 @@ public final class JobInserter {
       ps.setArray(p++, array(connection, "text", runAt));
       ps.setArray(p++, array(connection, "int8", delays));
       ps.setArray(p++, array(connection, "text", tenants));
+      ps.setArray(p++, array(connection, "int4", waiting));
       ps.setObject(p, batchId, java.sql.Types.OTHER);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -1,7 +1,9 @@
 package dev.gantry.job;
 
 /**
- * Where a job is in its life.
+ * Where a job is in its life. A workflow step with unfinished dependencies starts {@code pending}
+ * and becomes {@code available} (or {@code scheduled}) when they have finished, or {@code cancelled}
+ * when one it needs failed.
  *
  * <pre>
  *   scheduled ──(due)──▶ available ──(claimed)──▶ running ──▶ completed
@@ -9,9 +11,11 @@ package dev.gantry.job;
  *       └──── retryable ◀────┴──(failed, attempts left)┘ └──▶ dead (no attempts left / failed permanently)
  * </pre>
  *
- * The first four live in the hot {@code jobs} table; the last three in {@code finished_jobs}.
+ * The first five live in the hot {@code jobs} table; the last three in {@code finished_jobs}.
  */
 public enum JobState {
+  /** A workflow step waiting for its dependencies to finish. */
+  PENDING,
   /** Waiting for its run time (delayed or snoozed). */
   SCHEDULED,
   /** Due and waiting for a worker. */

@@ -45,6 +45,15 @@ public interface JobContext {
    */
   boolean isCancelled();
 
+  /**
+   * The jobs this one depends on (a workflow step's dependencies), each with its state and, when
+   * it completed, the value its handler returned: read from the database on each call. Empty for
+   * a job without dependencies.
+   *
+   * @throws dev.gantry.GantryException if the database cannot be reached
+   */
+  java.util.List<dev.gantry.workflow.DependencyResult> dependencies();
+
   /** A logger named for the job's kind, for the handler's own messages. */
   Logger logger();
 }

@@ -1,8 +1,11 @@
 package dev.gantry.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.workflow.DependencyResult;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,7 @@ final class JobExecution implements JobContext {
   private final int maxAttempts;
   private final JsonNode metadata;
   private final ProgressWriter progressWriter;
+  private final Function<UUID, List<DependencyResult>> dependencyReader;
   private final Logger logger;
   private final AtomicBoolean settled = new AtomicBoolean();
   private final long startNanos = System.nanoTime();
@@ -27,14 +31,16 @@ final class JobExecution implements JobContext {
 
   interface ProgressWriter {
     /** items: the per-item results to store, or null to keep the stored ones. */
-    void write(JobExecution execution, int percent, String message, java.util.List<?> items);
+    void write(JobExecution execution, int percent, String message, List<?> items);
   }
 
-  JobExecution(ClaimedJob job, int maxAttempts, JsonNode metadata, ProgressWriter progressWriter) {
+  JobExecution(ClaimedJob job, int maxAttempts, JsonNode metadata, ProgressWriter progressWriter,
+      Function<UUID, List<DependencyResult>> dependencyReader) {
     this.job = job;
     this.maxAttempts = maxAttempts;
     this.metadata = metadata;
     this.progressWriter = progressWriter;
+    this.dependencyReader = dependencyReader;
     this.logger = LoggerFactory.getLogger("gantry.job." + job.kind());
     this.cancelRequested = job.cancelRequested();
   }
@@ -139,12 +145,17 @@ final class JobExecution implements JobContext {
   }
 
   @Override
-  public void progress(int percent, String message, java.util.List<?> items) {
+  public void progress(int percent, String message, List<?> items) {
     if (percent < 0 || percent > 100) {
       throw new IllegalArgumentException("progress percent must be between 0 and 100, got " + percent);
     }
     java.util.Objects.requireNonNull(items, "items");
     progressWriter.write(this, percent, message, items);
+  }
+
+  @Override
+  public List<DependencyResult> dependencies() {
+    return dependencyReader.apply(job.id());
   }
 
   @Override

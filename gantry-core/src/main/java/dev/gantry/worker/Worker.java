@@ -9,6 +9,7 @@ import dev.gantry.internal.Json;
 import dev.gantry.job.ErrorJson;
 import dev.gantry.job.Transition;
 import dev.gantry.job.Transition.Outcome;
+import dev.gantry.workflow.DependencyReader;
 import dev.gantry.maintenance.HotTableVacuum;
 import dev.gantry.maintenance.LeaseRescuer;
 import dev.gantry.maintenance.Pruner;
@@ -43,6 +44,7 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   private final Context ctx;
+  private final DependencyReader dependencyReader;
   private final WorkerSettings settings;
   private final Map<String, Registration<?>> handlers;
   private final Map<String, JobFetcher> fetchers = new ConcurrentHashMap<>();
@@ -58,6 +60,7 @@ public final class Worker implements AutoCloseable {
   private volatile boolean closed;
 
   Worker(Context ctx, WorkerSettings settings, Map<String, Registration<?>> handlers) {
+    this.dependencyReader = new DependencyReader(ctx.db(), ctx.sql(), ctx.mapper());
     this.ctx = ctx;
     this.settings = settings;
     this.handlers = handlers;
@@ -157,7 +160,7 @@ public final class Worker implements AutoCloseable {
   private void dispatch(ClaimedJob job) {
     int maxAttempts = job.maxAttempts() != null ? job.maxAttempts() : retryPolicy(job.kind()).maxAttempts();
     JobExecution execution = new JobExecution(job, maxAttempts, Json.read(ctx.mapper(), job.metadataJson()),
-        this::writeProgress);
+        this::writeProgress, id -> dependencyReader.read(id, null));
     JobExecution overtaken = inFlight.put(job.id(), execution);
     if (overtaken != null) {
       // This node still runs an older attempt of the job: its lease was lost (rescued while its
