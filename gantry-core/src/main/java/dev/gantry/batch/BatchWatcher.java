@@ -7,8 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -26,6 +28,10 @@ public final class BatchWatcher implements AutoCloseable {
       Thread.ofVirtual().name("gantry-batch-watch-", 0).factory());
   private final ConcurrentHashMap<UUID, Set<Watch>> watches = new ConcurrentHashMap<>();
   private volatile Runnable[] unsubscribe;
+  /** Open once the notifier LISTENs on the batch channel (it then signals every batch). */
+  private final CountDownLatch listening = new CountDownLatch(1);
+  /** How long the first watch of a process waits for that LISTEN: one turn of the notifier's loop. */
+  private static final long LISTEN_WAIT_MILLIS = 1_000;
 
   /**
    * For Gantry's own wiring; applications use {@link Batches#watch}.
@@ -50,15 +56,24 @@ public final class BatchWatcher implements AutoCloseable {
     Watch w = new Watch(id, reader, onChange);
     watches.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(w);
     subscribeOnce();
-    // Read again once subscribed: a change between the first read and the LISTEN is not lost (the
-    // notifier also signals every batch once its LISTEN is in place).
     w.deliverFirst(first);
+    // The notifier puts the batch channel's LISTEN in place on its next turn (up to a quarter of a
+    // second after the first watch): waiting for it here means that once watch() returns, every
+    // change is pushed, instead of a progress bar that stands still through its first moments.
+    // Not connected (the database is down): go on; the notifier signals every batch once it is.
+    try {
+      listening.await(LISTEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Read again once subscribed: a change between the first read and the LISTEN is not lost.
     w.signal();
     return w;
   }
 
   private void signal(String payload) {
     if (Notifier.ALL_BATCHES.equals(payload)) {
+      listening.countDown();
       signalAll();
       return;
     }

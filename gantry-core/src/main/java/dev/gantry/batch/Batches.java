@@ -14,12 +14,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -126,6 +131,19 @@ public final class Batches {
   }
 
   /**
+   * As {@link #open(List, BatchOptions)}, inside the caller's transaction: the batch exists if and
+   * only if the caller commits. The connection is not committed, rolled back or closed here.
+   *
+   * @throws IllegalArgumentException if a job or the options are invalid (the message names which)
+   */
+  public BatchResult open(Connection transaction, List<JobRequest> jobs, BatchOptions options) throws SQLException {
+    List<JobRequest> members = members(jobs, options);
+    BatchResult result = create(transaction, members, options, false);
+    onEnqueued.accept(members, result.jobs());
+    return result;
+  }
+
+  /**
    * Adds jobs to an open batch, all or none, in one transaction.
    *
    * @throws BatchNotFoundException if there is no such batch (of this tenant)
@@ -166,16 +184,56 @@ public final class Batches {
 
   /** The batch with its live counts; empty if there is none (of this tenant). */
   public Optional<Batch> get(UUID batchId) {
-    return db.run("reading batch " + batchId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get("batch_get"))) {
-        ps.setObject(1, batchId);
-        ps.setString(2, tenant);
-        ps.setString(3, tenant);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(readRow(mapper, rs)) : Optional.empty();
-        }
+    return db.run("reading batch " + batchId, c -> get(c, batchId));
+  }
+
+  /**
+   * As {@link #get(UUID)}, on the caller's connection: inside its transaction it sees what the
+   * transaction wrote and has not committed (a batch just made with
+   * {@link #enqueue(Connection, List, BatchOptions)}).
+   */
+  public Optional<Batch> get(Connection connection, UUID batchId) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql.get("batch_get"))) {
+      ps.setObject(1, batchId);
+      ps.setString(2, tenant);
+      ps.setString(3, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(readRow(mapper, rs)) : Optional.empty();
       }
-    });
+    }
+  }
+
+  /**
+   * Waits until the batch has finished (completed, failed or cancelled), woken by the NOTIFY
+   * behind {@link #watch}, not by polling.
+   *
+   * @return the batch once it finished, at once if it already had; or, when {@code timeout}
+   *     passed first, the batch as it is then (unfinished); empty if there is no such batch (of
+   *     this tenant)
+   * @throws InterruptedException if the calling thread is interrupted while waiting; the watch is closed
+   * @throws dev.gantry.GantryException if the database cannot be reached
+   */
+  public Optional<Batch> awaitFinished(UUID batchId, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    CompletableFuture<Batch> finished = new CompletableFuture<>();
+    BatchSubscription subscription;
+    try {
+      subscription = watch(batchId, b -> {
+        if (b.state().isFinished()) {
+          finished.complete(b);
+        }
+      });
+    } catch (BatchNotFoundException e) {
+      return Optional.empty();
+    }
+    try (subscription) {
+      return Optional.of(finished.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      // Read again rather than keep the watch's last call: a delivery may be under way.
+      return get(batchId);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the batch watch never completes exceptionally", e);
+    }
   }
 
   /**
@@ -183,7 +241,9 @@ public final class Batches {
    * with the batch as it is now, then again (on another thread, one call at a time, in order)
    * with the batch as read after its counts or state changed, until the subscription is closed.
    * Driven by NOTIFY, not by polling: a burst of outcomes gives one call or a few, each with the
-   * counts as they then are. A batch that finished makes its last call with its final state.
+   * counts as they then are. A batch that finished makes its last call with its final state. The
+   * first watch in a process returns once the notifier listens for batch changes (within about a
+   * quarter of a second), so that no change after it returns goes unpushed.
    *
    * @throws BatchNotFoundException if there is no such batch (of this tenant)
    * @throws dev.gantry.GantryException if the database cannot be reached

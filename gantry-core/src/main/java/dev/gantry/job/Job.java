@@ -15,6 +15,7 @@ import java.util.UUID;
  * @param progressItems per-item results the running job reported (a JSON array), or null when none
  * @param cancelRequested a cancel was asked for while it ran; it ends as cancelled
  * @param tenant the tenant the job belongs to, or null when none
+ * @param batchId the batch or workflow the job belongs to, or null
  */
 public record Job(
     UUID id,
@@ -41,4 +42,5 @@ public record Job(
     String workerId,
     boolean cancelRequested,
     Instant leaseExpiresAt,
-    String tenant) {}
+    String tenant,
+    UUID batchId) {}

@@ -102,7 +102,10 @@ public final class JobAdmin {
         }
       }
       Job job = reader.find(id, tenant).orElseThrow(() -> new JobNotFoundException(id));
-      throw new IllegalStateException("job " + id + " is " + job.state().dbName() + "; cancel it before deleting it");
+      String why = job.state() == JobState.RUNNING ? "it is running"
+          : "it has not finished and " + (job.batchId() != null ? "belongs to batch " + job.batchId()
+              : "workflow steps depend on it");
+      throw new IllegalStateException("job " + id + " cannot be deleted: " + why + "; cancel it before deleting it");
     });
   }
 

@@ -152,7 +152,8 @@ public final class JobReader {
         rs.getString("worker_id"),
         rs.getTimestamp("cancel_requested_at") != null,
         instant(rs.getTimestamp("lease_expires_at")),
-        rs.getString("tenant"));
+        rs.getString("tenant"),
+        rs.getObject("batch_id", UUID.class));
   }
 
   private static List<JobError> errors(JsonNode array) {

@@ -22,7 +22,8 @@ public record WorkflowGraph(Batch batch, String name, List<Step> steps) {
   /**
    * One step.
    *
-   * @param state null once the step's job was pruned
+   * @param state null only if the step's job row is gone though its step name is not (removed by
+   *     hand: pruning a finished job removes its step too, and a waiting one cannot be deleted)
    * @param dependsOn the edges into this step
    */
   public record Step(String name, UUID jobId, String kind, String queue, JobState state, int attempt,

@@ -110,25 +110,31 @@ public final class Workflows {
 
   /** The workflow with its counts and every step's state and edges; empty if there is none (of this tenant). */
   public Optional<WorkflowGraph> get(UUID workflowId) {
-    Optional<String[]> row = db.run("reading workflow " + workflowId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get("workflow_get"))) {
-        ps.setObject(1, workflowId);
-        ps.setString(2, tenant);
-        ps.setString(3, tenant);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new String[] {rs.getString("name")}) : Optional.empty();
+    return db.run("reading workflow " + workflowId, c -> get(c, workflowId));
+  }
+
+  /**
+   * As {@link #get(UUID)}, on the caller's connection (so inside its transaction: a workflow it
+   * enqueued and has not committed yet is seen).
+   */
+  public Optional<WorkflowGraph> get(Connection connection, UUID workflowId) throws SQLException {
+    String name;
+    try (PreparedStatement ps = connection.prepareStatement(sql.get("workflow_get"))) {
+      ps.setObject(1, workflowId);
+      ps.setString(2, tenant);
+      ps.setString(3, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
         }
+        name = rs.getString("name");
       }
-    });
-    if (row.isEmpty()) {
-      return Optional.empty();
     }
-    Optional<Batch> batch = batches.get(workflowId);
+    Optional<Batch> batch = batches.get(connection, workflowId);
     if (batch.isEmpty()) {
       return Optional.empty();
     }
-    List<WorkflowGraph.Step> steps = db.run("reading the steps of workflow " + workflowId, c -> steps(c, workflowId));
-    return Optional.of(new WorkflowGraph(batch.get(), row.get()[0], steps));
+    return Optional.of(new WorkflowGraph(batch.get(), name, steps(connection, workflowId)));
   }
 
   /**

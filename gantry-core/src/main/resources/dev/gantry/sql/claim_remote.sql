@@ -35,10 +35,11 @@ claimed AS (
   FROM picked, no_flush
   WHERE j.id = picked.id
   RETURNING j.id, j.queue, j.kind, j.args, j.metadata, j.attempt, j.max_attempts, j.lease_token, j.lease_expires_at,
-            j.tenant, j.created_at, j.priority, j.scheduled_at, j.attempted_at, j.watched
+            j.tenant, j.created_at, j.priority, j.scheduled_at, j.attempted_at, j.watched, j.batch_id
 )
 -- In claim order, so that a worker that runs them one by one starts with the most urgent; watched
--- jobs tell their watchers they are running.
+-- jobs tell their watchers they are running, and batch members their batch's followers.
 SELECT c.* FROM claimed c
 LEFT JOIN LATERAL (SELECT pg_notify('${schema}_changed', c.id::text) WHERE c.watched) n ON true
+LEFT JOIN LATERAL (SELECT pg_notify('${schema}_batch', c.batch_id::text) WHERE c.batch_id IS NOT NULL) b ON true
 ORDER BY c.priority, c.scheduled_at, c.id

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -309,6 +311,56 @@ class BatchTest {
     assertThat(callbacks("cb.failure", r.batchId())).isZero();
     assertThatThrownBy(() -> gantry.batches().add(r.batchId(), jobs("ok", 1)))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void awaitFinishedAnswersWhenTheLastMemberFinishesAndAtOnceForAFinishedBatch() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    BatchResult r = gantry.batches().enqueue(jobs("gated", 2), BatchOptions.defaults());
+    try (Worker w = fast(gantry).queue("default", 2).handler("gated", Map.class, (args, ctx) -> {
+      started.countDown();
+      release.await();
+      return "done";
+    }).start()) {
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Optional<Batch>> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return gantry.batches().awaitFinished(r.batchId(), Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(waiting).as("both members still run").isNotDone();
+      long released = System.nanoTime();
+      release.countDown();
+      Batch done = waiting.get(30, TimeUnit.SECONDS).orElseThrow();
+
+      assertThat(done.state()).isEqualTo(BatchState.COMPLETED);
+      assertThat(done.completed()).isEqualTo(2);
+      // Woken by the batch's NOTIFY, long before the 60 s timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(10));
+    }
+    long again = System.nanoTime();
+    Optional<Batch> finished = gantry.batches().awaitFinished(r.batchId(), Duration.ofSeconds(60));
+    assertThat(finished).get().extracting(Batch::state).isEqualTo(BatchState.COMPLETED);
+    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void awaitFinishedAnswersAtTheTimeoutWithTheUnfinishedBatchAndEmptyForAnUnknownOne() throws Exception {
+    BatchResult r = gantry.batches().enqueue(jobs("nobody.runs.this", 3), BatchOptions.defaults());
+    long start = System.nanoTime();
+
+    Batch unfinished = gantry.batches().awaitFinished(r.batchId(), Duration.ofMillis(300)).orElseThrow();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(unfinished.state()).isEqualTo(BatchState.RUNNING);
+    assertThat(unfinished.pending()).isEqualTo(3);
+    assertThat(gantry.batches().awaitFinished(r.batchId(), Duration.ZERO)).get()
+        .extracting(Batch::state).isEqualTo(BatchState.RUNNING);
+    assertThat(gantry.batches().awaitFinished(UUID.randomUUID(), Duration.ofSeconds(5))).isEmpty();
+    assertThat(gantry.batches().forTenant("other").awaitFinished(r.batchId(), Duration.ofSeconds(5))).isEmpty();
   }
 
   @Test

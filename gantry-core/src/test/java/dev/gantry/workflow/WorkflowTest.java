@@ -351,6 +351,25 @@ class WorkflowTest {
   }
 
   @Test
+  void aJobThatStepsWaitOnOrThatBelongsToAWorkflowIsDeletedOnlyOnceCancelled() {
+    UUID earlier = gantry.enqueue("ok", Map.of("name", "earlier"), JobOptions.defaults().withQueue("later")).id();
+    WorkflowResult r = gantry.workflows().enqueue(Workflow.named("x")
+        .step("a", ok("a"), Dependency.onJob(earlier)).build());
+
+    assertThatThrownBy(() -> gantry.delete(earlier)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("job " + earlier + " cannot be deleted: it has not finished and workflow steps depend on it; "
+            + "cancel it before deleting it");
+    assertThatThrownBy(() -> gantry.delete(r.step("a"))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("belongs to batch " + r.workflowId());
+
+    gantry.cancel(earlier);
+    assertThat(job(r.step("a")).state()).as("cancelled with its dependency").isEqualTo(JobState.CANCELLED);
+    gantry.delete(earlier);
+    assertThat(gantry.job(earlier)).isEmpty();
+    assertThat(graph(r.workflowId()).batch().state()).isEqualTo(BatchState.CANCELLED);
+  }
+
+  @Test
   void prunedStepsTakeTheirEdgesAndNamesWithThem() {
     WorkflowResult r = gantry.workflows().enqueue(Workflow.named("to prune")
         .step("a", ok("a")).step("b", ok("b"), Dependency.on("a")).build());
