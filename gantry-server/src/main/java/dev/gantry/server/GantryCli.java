@@ -13,6 +13,7 @@ import dev.gantry.server.cli.MigrateCommand;
 import dev.gantry.server.cli.QueuesCommand;
 import dev.gantry.server.cli.ServerCommand;
 import dev.gantry.server.cli.VersionProvider;
+import dev.gantry.server.cli.WorkflowsCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, MigrateCommand.class, ServerCommand.class, KeysCommand.class,
-        EnqueueCommand.class, JobsCommand.class, BatchesCommand.class, QueuesCommand.class,
+        EnqueueCommand.class, JobsCommand.class, BatchesCommand.class, WorkflowsCommand.class, QueuesCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",

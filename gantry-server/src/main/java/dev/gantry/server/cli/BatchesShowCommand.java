@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     header = "Shows one batch: its state, how many of its jobs wait, run and finished, and how far it is.",
     description = {
-        "Pending jobs wait to run (available, scheduled or retrying); the finished counts only grow, even once "
-            + "finished jobs are pruned. Exits 1 with 'no batch ID' when there is no such batch. "
-            + "--json prints what GET /v1/batches/{id} answers.",
+        "Pending jobs wait to run (available, scheduled, retrying, or a workflow step waiting for its dependencies); "
+            + "the finished counts only grow, even once finished jobs are pruned. Exits 1 with 'no batch ID' when "
+            + "there is no such batch. --json prints what GET /v1/batches/{id} answers.",
         ""})
 public final class BatchesShowCommand extends BatchCommand {
   BatchesShowCommand(CliEnvironment environment) {

@@ -51,7 +51,8 @@ public final class JobsListCommand implements Callable<Integer> {
   private String kind;
 
   @Option(names = "--state", paramLabel = "STATE", converter = JobStateConverter.class,
-      description = "Only jobs in this state: scheduled, available, running, retryable, completed, dead or cancelled.")
+      description = "Only jobs in this state: pending (workflow steps waiting for their dependencies), scheduled, "
+          + "available, running, retryable, completed, dead or cancelled.")
   private JobState state;
 
   @Option(names = "--tag", paramLabel = "T", description = "Only jobs with this tag.")

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     header = "Runs a finished or waiting job again, now.",
     description = {
         "A dead, cancelled or completed job becomes available again with its attempts reset and its error history "
-            + "kept; a scheduled or retryable job becomes due now. Exits 1 when the job is running or already "
-            + "available, when an unfinished job now holds its unique key, or with 'no job ID' when there is no such job.",
+            + "kept; a scheduled or retryable job becomes due now. Exits 1 when the job is running, already "
+            + "available or pending (a workflow step waiting for its dependencies), when an unfinished job now "
+            + "holds its unique key, or with 'no job ID' when there is no such job.",
         ""})
 public final class JobsRetryCommand implements Callable<Integer> {
   private final CliEnvironment environment;

@@ -32,7 +32,7 @@ public final class StateCounts {
     return counts.get(state);
   }
 
-  /** Jobs that have not reached a final state (scheduled, available, running, retryable). */
+  /** Jobs that have not reached a final state (pending, scheduled, available, running, retryable). */
   public long unfinished() {
     return counts.entrySet().stream().filter(e -> !e.getKey().isFinished()).mapToLong(Map.Entry::getValue).sum();
   }
@@ -41,7 +41,7 @@ public final class StateCounts {
     return counts.entrySet().stream().filter(e -> e.getKey().isFinished()).mapToLong(Map.Entry::getValue).sum();
   }
 
-  /** One line with every state, in life-cycle order: {@code scheduled 12  available 300  running 50 ...}. */
+  /** One line with every state, in life-cycle order: {@code pending 0  scheduled 12  available 300 ...}. */
   public String line() {
     StringJoiner line = new StringJoiner("  ");
     counts.forEach((state, n) -> line.add(state.dbName() + " " + String.format(Locale.ROOT, "%4d", n)));

@@ -3,6 +3,8 @@ package dev.gantry.server.http;
 import dev.gantry.batch.BatchNotFoundException;
 import dev.gantry.job.JobNotFoundException;
 import dev.gantry.server.http.batches.BatchRoutes;
+import dev.gantry.server.http.workflows.WorkflowRoutes;
+import dev.gantry.workflow.WorkflowNotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into a problem response: the handlers' {@link ProblemException}s as they
- * are, Javalin's own (no route: 404, wrong method: 405, ...), a missing job or batch, an
+ * are, Javalin's own (no route: 404, wrong method: 405, ...), a missing job, batch or workflow, an
  * unreachable database (503 with {@code Retry-After}), and anything else as a 500 whose details
  * are logged here and never sent.
  */
@@ -37,6 +39,9 @@ public final class ErrorHandling {
     if (e instanceof JobNotFoundException notFound) {
       return Problems.notFound("no job with id " + notFound.id()
           + " (it never existed, was deleted, or was pruned after finishing)").problem();
+    }
+    if (e instanceof WorkflowNotFoundException notFound) {
+      return WorkflowRoutes.notFound(notFound.id()).problem();
     }
     if (e instanceof BatchNotFoundException notFound) {
       return BatchRoutes.notFound(notFound.id()).problem();

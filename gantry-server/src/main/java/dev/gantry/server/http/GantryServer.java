@@ -6,11 +6,13 @@ import static dev.gantry.server.auth.Role.WORKER;
 
 import dev.gantry.Gantry;
 import dev.gantry.server.auth.KeyStore;
+import dev.gantry.server.database.ServerStatements;
 import dev.gantry.server.http.auth.Access;
 import dev.gantry.server.http.auth.Authenticator;
 import dev.gantry.server.http.batches.BatchEventStream;
 import dev.gantry.server.http.batches.BatchRoutes;
 import dev.gantry.server.http.health.HealthRoutes;
+import dev.gantry.server.http.jobs.IdempotentTransaction;
 import dev.gantry.server.http.jobs.JobEventStream;
 import dev.gantry.server.http.jobs.JobRoutes;
 import dev.gantry.server.http.leases.LeaseRoutes;
@@ -19,6 +21,7 @@ import dev.gantry.server.http.metrics.QueueDepthSampler;
 import dev.gantry.server.http.metrics.ServerMetrics;
 import dev.gantry.server.http.openapi.OpenApiRoute;
 import dev.gantry.server.http.queues.QueueRoutes;
+import dev.gantry.server.http.workflows.WorkflowRoutes;
 import dev.gantry.server.maintenance.ServerMaintenance;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -35,10 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, batches, event
- * streams, the remote worker protocol, queues), API key checks, problem responses for every
- * failure, Prometheus metrics, and (unless switched off) the maintenance that stages delayed jobs
- * and rescues expired leases.
+ * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, batches,
+ * workflows, event streams, the remote worker protocol, queues), API key checks, problem
+ * responses for every failure, Prometheus metrics, and (unless switched off) the maintenance
+ * that stages delayed jobs and rescues expired leases.
  *
  * <pre>{@code
  * ServerMetrics metrics = new ServerMetrics();
@@ -88,6 +91,7 @@ public final class GantryServer implements AutoCloseable {
   private final LongRequests longRequests = new LongRequests();
   private final JobRoutes jobs;
   private final BatchRoutes batches;
+  private final WorkflowRoutes workflows;
   private final JobEventStream events;
   private final BatchEventStream batchEvents;
   private final LeaseRoutes leases;
@@ -114,8 +118,10 @@ public final class GantryServer implements AutoCloseable {
     this.authenticator = new Authenticator(new KeyStore(dataSource, gantry.schema()), settings.metricsKey());
     this.errors = new ErrorHandling(settings.maxBodyBytes());
     this.health = new HealthRoutes(dataSource);
-    this.jobs = new JobRoutes(gantry, dataSource, body, metrics, longRequests);
-    this.batches = new BatchRoutes(gantry, body, metrics);
+    IdempotentTransaction transaction = new IdempotentTransaction(dataSource, new ServerStatements(gantry.schema()));
+    this.jobs = new JobRoutes(gantry, transaction, body, metrics, longRequests);
+    this.batches = new BatchRoutes(gantry, body, metrics, transaction, longRequests);
+    this.workflows = new WorkflowRoutes(gantry, body, metrics, transaction);
     this.events = new JobEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.batchEvents = new BatchEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.leases = new LeaseRoutes(gantry, body, metrics, longRequests);
@@ -136,6 +142,8 @@ public final class GantryServer implements AutoCloseable {
     Access anyone = Access.open();
     Access producers = Access.roles(PRODUCER, ADMIN);
     Access workers = Access.roles(WORKER, ADMIN);
+    // A remote worker's handler reads what its job's dependencies returned.
+    Access readersAndWorkers = Access.roles(PRODUCER, WORKER, ADMIN);
     Access admins = Access.roles(ADMIN);
     Access adminsOfEveryTenant = Access.roles(ADMIN).coveringEveryTenant();
     return List.of(
@@ -152,12 +160,17 @@ public final class GantryServer implements AutoCloseable {
         Route.post("/v1/jobs/{id}/cancel", producers, jobs::cancel),
         Route.post("/v1/jobs/{id}/retry", admins, jobs::retry),
         Route.delete("/v1/jobs/{id}", admins, jobs::delete),
+        Route.get("/v1/jobs/{id}/dependencies", readersAndWorkers, workflows::dependencies),
         Route.post("/v1/batches", producers, batches::create),
         Route.get("/v1/batches/{id}", producers, batches::get),
+        Route.get("/v1/batches/{id}/wait", producers, batches::await),
         Route.get("/v1/batches/{id}/events", producers, batchEvents::stream),
         Route.post("/v1/batches/{id}/jobs", producers, batches::add),
         Route.post("/v1/batches/{id}/seal", producers, batches::seal),
         Route.post("/v1/batches/{id}/cancel", producers, batches::cancel),
+        Route.post("/v1/workflows", producers, workflows::create),
+        Route.get("/v1/workflows/{id}", producers, workflows::get),
+        Route.post("/v1/workflows/{id}/cancel", producers, workflows::cancel),
         Route.post("/v1/claims", workers, leases::claim),
         Route.post("/v1/jobs/{id}/heartbeat", workers, leases::heartbeat),
         Route.post("/v1/jobs/{id}/complete", workers, leases::complete),

@@ -109,7 +109,15 @@ public final class JsonFields {
 
   /** A UUID field that must be present; null (with an error) if absent or not a UUID. */
   public UUID requiredUuid(String field) {
-    String text = requiredString(field);
+    return uuid(field, requiredString(field));
+  }
+
+  /** A UUID field, or null when absent (or not a UUID, with an error). */
+  public UUID optionalUuid(String field) {
+    return uuid(field, optionalString(field));
+  }
+
+  private UUID uuid(String field, String text) {
     if (text == null) {
       return null;
     }

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.Gantry;
 import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
 import dev.gantry.job.JobState;
 import dev.gantry.schema.Migrator;
 import dev.gantry.testing.TestDatabase;
 import dev.gantry.worker.PermanentFailure;
 import dev.gantry.worker.Worker;
+import dev.gantry.workflow.Dependency;
+import dev.gantry.workflow.Workflow;
+import dev.gantry.workflow.WorkflowResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +82,18 @@ class JobsCommandTest {
     assertThat(ids(jobs("list", "--state", "AVAILABLE"))).containsExactly(report, mail);
     assertThat(ids(jobs("list", "--tag", "eu"))).containsExactly(mail);
     assertThat(jobs("list", "--queue", "nowhere").out()).isEqualTo("No jobs match." + NL);
+  }
+
+  @Test
+  void aWorkflowStepWaitingForItsDependenciesIsPending() {
+    WorkflowResult r = gantry.workflows().enqueue(Workflow.named("w")
+        .step("first", JobRequest.of("report.build", Map.of(), JobOptions.defaults()))
+        .step("then", JobRequest.of("report.send", Map.of(), JobOptions.defaults()), Dependency.on("first"))
+        .build());
+
+    assertThat(ids(jobs("list", "--state", "pending"))).containsExactly(r.step("then"));
+    assertThat(ids(jobs("list", "--state", "available"))).containsExactly(r.step("first"));
+    assertThat(jobs("show", r.step("then").toString()).out()).containsPattern("state +pending" + NL);
   }
 
   @Test
@@ -216,7 +232,7 @@ class JobsCommandTest {
     Map<List<String>, String> bad = new java.util.LinkedHashMap<>();
     bad.put(List.of("show", "42"), "gantry jobs show: Invalid value for positional parameter at index 0 (ID): not a job id");
     bad.put(List.of("cancel"), "gantry jobs cancel: Missing required parameter: 'ID'");
-    bad.put(List.of("list", "--state", "done"), "gantry jobs list: Invalid value for option '--state': expected one of scheduled, available");
+    bad.put(List.of("list", "--state", "done"), "gantry jobs list: Invalid value for option '--state': expected one of pending, scheduled, available");
     bad.put(List.of("list", "--limit", "0"), "gantry jobs list: Invalid value for option '--limit': limit must be between 1 and 1000");
     bad.put(List.of("list", "--cursor", "next"), "gantry jobs list: Invalid value for option '--cursor': not a job id");
     bad.put(List.of("list", "--created-after", "yesterday"), "gantry jobs list: Invalid value for option '--created-after':"

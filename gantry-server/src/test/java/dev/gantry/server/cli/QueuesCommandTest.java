@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.Gantry;
 import dev.gantry.enqueue.JobOptions;
+import dev.gantry.enqueue.JobRequest;
 import dev.gantry.schema.Migrator;
 import dev.gantry.testing.TestDatabase;
+import dev.gantry.workflow.Dependency;
+import dev.gantry.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +54,25 @@ class QueuesCommandTest {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
     List<String> lines = run.out().lines().toList();
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).matches("QUEUE +SCHEDULED +AVAILABLE +RUNNING +RETRYABLE +COMPLETED +DEAD +CANCELLED +TOTAL");
-    assertThat(lines.get(1)).matches("mail +1 +2 +0 +0 +0 +0 +0 +3");
-    assertThat(lines.get(2)).matches("reports +0 +0 +0 +0 +0 +0 +1 +1");
+    assertThat(lines.get(0))
+        .matches("QUEUE +PENDING +SCHEDULED +AVAILABLE +RUNNING +RETRYABLE +COMPLETED +DEAD +CANCELLED +TOTAL");
+    assertThat(lines.get(1)).matches("mail +0 +1 +2 +0 +0 +0 +0 +0 +3");
+    assertThat(lines.get(2)).matches("reports +0 +0 +0 +0 +0 +0 +0 +1 +1");
+  }
+
+  @Test
+  void workflowStepsWaitingForTheirDependenciesArePending() throws Exception {
+    JobOptions flows = JobOptions.defaults().withQueue("flows");
+    gantry.workflows().enqueue(Workflow.named("w")
+        .step("first", JobRequest.of("k", Map.of(), flows))
+        .step("second", JobRequest.of("k", Map.of(), flows), Dependency.on("first"))
+        .step("third", JobRequest.of("k", Map.of(), flows), Dependency.on("second"))
+        .build());
+
+    CliRun run = CliRun.onTestDatabase("queues", "--schema", schema);
+    assertThat(run.out().lines().toList().get(1)).matches("flows +2 +0 +1 +0 +0 +0 +0 +0 +3");
+    JsonNode json = new ObjectMapper().readTree(CliRun.onTestDatabase("queues", "--schema", schema, "--json").out());
+    assertThat(json.get("queues").get(0).get("pending").asLong()).isEqualTo(2);
   }
 
   @Test

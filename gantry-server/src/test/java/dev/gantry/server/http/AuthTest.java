@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthTest {
   private static final String JOB = "{\"kind\":\"email.send\"}";
+  private static final String WORKFLOW = "{\"steps\":[{\"step\":\"a\",\"kind\":\"k\"},"
+      + "{\"step\":\"b\",\"kind\":\"k\",\"depends_on\":[\"a\"]}]}";
   private final TestServer t = TestServer.start();
 
   @AfterEach
@@ -32,7 +34,10 @@ class AuthTest {
         t.post("/v1/batches", null, "{\"jobs\":[" + JOB + "]}"), t.get("/v1/batches/" + id, null),
         t.get("/v1/batches/" + id + "/events", null),
         t.post("/v1/batches/" + id + "/jobs", null, "{\"jobs\":[" + JOB + "]}"),
-        t.post("/v1/batches/" + id + "/seal", null, ""), t.post("/v1/batches/" + id + "/cancel", null, "")}) {
+        t.post("/v1/batches/" + id + "/seal", null, ""), t.post("/v1/batches/" + id + "/cancel", null, ""),
+        t.get("/v1/batches/" + id + "/wait?timeout=0s", null), t.get("/v1/jobs/" + id + "/dependencies", null),
+        t.post("/v1/workflows", null, WORKFLOW), t.get("/v1/workflows/" + id, null),
+        t.post("/v1/workflows/" + id + "/cancel", null, "")}) {
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"gantry\"");
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
@@ -91,6 +96,36 @@ class AuthTest {
     assertThat(list.status()).isEqualTo(403);
     assertThat(claim.status()).isEqualTo(200);
     assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).isEmpty();
+  }
+
+  @Test
+  void workflowsAndBatchWaitsAreForProducersAndAdminsAndAJobsDependenciesAlsoForWorkers() {
+    for (String key : new String[] {t.producer, t.admin}) {
+      Reply created = t.post("/v1/workflows", key, WORKFLOW);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String workflow = created.json().get("id").asText();
+      String step = created.json().get("steps").get(1).get("job_id").asText();
+      assertThat(t.get("/v1/workflows/" + workflow, key).status()).isEqualTo(200);
+      assertThat(t.get("/v1/batches/" + workflow + "/wait?timeout=0s", key).status()).isEqualTo(200);
+      assertThat(t.get("/v1/jobs/" + step + "/dependencies", key).status()).isEqualTo(200);
+      assertThat(t.post("/v1/workflows/" + workflow + "/cancel", key, "").status()).isEqualTo(200);
+    }
+
+    String workflow = t.post("/v1/workflows", t.producer, WORKFLOW).json().get("id").asText();
+    String step = t.get("/v1/workflows/" + workflow, t.producer).json().get("steps").get(1).get("job_id").asText();
+    Reply dependencies = t.get("/v1/jobs/" + step + "/dependencies", t.worker);
+    assertThat(dependencies.status()).as(dependencies.body()).isEqualTo(200);
+    assertThat(dependencies.json().get("dependencies")).hasSize(1);
+    long jobs = t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs().size();
+    for (Reply r : new Reply[] {t.post("/v1/workflows", t.worker, WORKFLOW), t.get("/v1/workflows/" + workflow, t.worker),
+        t.post("/v1/workflows/" + workflow + "/cancel", t.worker, ""),
+        t.get("/v1/batches/" + workflow + "/wait?timeout=0s", t.worker)}) {
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:forbidden");
+      assertThat(r.json().get("detail").asText()).contains("has role worker").contains("needs a key with role producer or admin");
+    }
+    assertThat(t.gantry.jobs(dev.gantry.job.JobFilter.all()).jobs()).hasSize((int) jobs);
+    assertThat(t.get("/v1/workflows/" + workflow, t.producer).json().get("cancel_requested").asBoolean()).isFalse();
   }
 
   @Test

@@ -260,7 +260,7 @@ class JobRoutesTest {
     assertThat(values.json().get("errors")).extracting(e -> e.get("field").asText())
         .containsExactly("queue", "state", "limit");
     assertThat(values.json().get("errors").get(1).get("message").asText())
-        .isEqualTo("must be one of scheduled, available, running, retryable, completed, dead, cancelled, got 'done'");
+        .isEqualTo("must be one of pending, scheduled, available, running, retryable, completed, dead, cancelled, got 'done'");
   }
 
   @Test

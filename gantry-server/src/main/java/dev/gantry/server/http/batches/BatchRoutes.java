@@ -10,7 +10,10 @@ import dev.gantry.batch.Batches;
 import dev.gantry.enqueue.EnqueueResult;
 import dev.gantry.enqueue.JobRequest;
 import dev.gantry.server.auth.ApiKey;
-import dev.gantry.server.http.FieldError;
+import dev.gantry.server.http.ApiJson;
+import dev.gantry.server.http.GantryChecks;
+import dev.gantry.server.http.LongRequests;
+import dev.gantry.server.http.PathIds;
 import dev.gantry.server.http.ProblemException;
 import dev.gantry.server.http.Problems;
 import dev.gantry.server.http.QueryParams;
@@ -19,70 +22,79 @@ import dev.gantry.server.http.Responses;
 import dev.gantry.server.http.auth.Authenticator;
 import dev.gantry.server.http.jobs.CallerJobs;
 import dev.gantry.server.http.jobs.EnqueueRequests;
+import dev.gantry.server.http.jobs.IdempotencyKey;
+import dev.gantry.server.http.jobs.IdempotentTransaction;
+import dev.gantry.server.http.jobs.IdempotentTransaction.Reply;
+import dev.gantry.server.http.jobs.IdempotentTransaction.Written;
+import dev.gantry.server.http.jobs.JobRoutes;
 import dev.gantry.server.http.metrics.ServerMetrics;
 import io.javalin.http.Context;
-import java.util.ArrayList;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The {@code /v1/batches} routes: make a batch (sealed at once, or open for jobs added later), add
- * jobs to an open one, read its live counts, seal and cancel it, through Gantry's
- * {@link Batches}. Members are read exactly as the jobs of {@code POST /v1/jobs/batch}, and the
- * callbacks as jobs without the fields a callback cannot have. A key limited to a tenant makes
- * batches of that tenant only (naming another gets 403, as for jobs) and reaches no other
- * tenant's batch: it answers exactly like a missing one (404).
+ * The {@code /v1/batches} routes: make a batch (sealed at once, or open for jobs added later, with
+ * an optional Idempotency-Key), add jobs to an open one, read its live counts, wait for it to
+ * finish, seal and cancel it, through Gantry's {@link Batches}. Members are read exactly as the
+ * jobs of {@code POST /v1/jobs/batch}, and the callbacks as jobs without the fields a callback
+ * cannot have. A key limited to a tenant makes batches of that tenant only (naming another gets
+ * 403, as for jobs) and reaches no other tenant's batch: it answers exactly like a missing one
+ * (404).
  */
 public final class BatchRoutes {
-  private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  /** The field a message of Gantry's checks starts with, such as {@code jobs[3].tenant: ...}. */
-  private static final Pattern FIELD_PREFIX = Pattern.compile("([a-z_]+(?:\\[\\d+])?(?:\\.[a-z_]+)*): (.+)", Pattern.DOTALL);
-
   private final Gantry gantry;
   private final RequestBody body;
   private final ServerMetrics metrics;
+  private final IdempotentTransaction transaction;
+  private final LongRequests longRequests;
 
-  public BatchRoutes(Gantry gantry, RequestBody body, ServerMetrics metrics) {
+  /** @param transaction where batches are made with their idempotency keys */
+  public BatchRoutes(Gantry gantry, RequestBody body, ServerMetrics metrics, IdempotentTransaction transaction,
+      LongRequests longRequests) {
     this.gantry = gantry;
     this.body = body;
     this.metrics = metrics;
+    this.transaction = transaction;
+    this.longRequests = longRequests;
   }
 
   /**
-   * {@code POST /v1/batches}: 201 with the batch and its jobs' ids in request order. Sealed (the
-   * default), the batch and all its jobs are written in one transaction, or nothing is.
+   * {@code POST /v1/batches}: 201 with the batch and its jobs' ids in request order. The batch and
+   * all its jobs are written in one transaction, or nothing is, with the response when the
+   * request has an {@code Idempotency-Key}: the same key and request again replays that response
+   * and makes nothing; the same key with another request is a 422.
    */
   public void create(Context ctx) {
     QueryParams.of(ctx, Set.of());
-    BatchRequests.Creation request = BatchRequests.creation(body.json(ctx).value());
+    RequestBody.Json json = body.json(ctx);
+    BatchRequests.Creation request = BatchRequests.creation(json.value());
     ApiKey caller = Authenticator.caller(ctx);
-    String tenant = caller.tenant();
-    if (tenant != null && request.tenant() != null && !request.tenant().equals(tenant)) {
-      String message = "this key is limited to tenant '" + tenant + "' and cannot make batches for tenant '"
-          + request.tenant() + "'; leave tenant out or set it to '" + tenant + "'";
-      throw Problems.forbidden("tenant: " + message, List.of(new FieldError("tenant", message)));
-    }
-    String batchTenant = tenant != null ? tenant : request.tenant();
+    IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
+    String batchTenant = MemberTenants.of(caller, request.tenant(), "batches");
     List<JobRequest> members = CallerJobs.of(gantry, caller).stamp(request.jobs(), i -> "jobs[" + i + "].tenant");
-    requireBatchTenant(members, batchTenant);
+    MemberTenants.require(members, batchTenant, "batch", "jobs");
     BatchOptions options = new BatchOptions(batchTenant, request.metadata(), request.onSuccess(), request.onFailure(),
         request.onComplete());
     Batches batches = batchesOf(caller);
-    UUID id;
-    List<EnqueueResult> results;
+    Written<BatchResult> done;
     try {
-      BatchResult result = request.sealed() ? batches.enqueue(members, options) : batches.open(members, options);
-      id = result.batchId();
-      results = result.jobs();
+      done = transaction.run("making a batch of " + members.size() + " jobs over HTTP", caller, key, c -> {
+        BatchResult result = request.sealed() ? batches.enqueue(c, members, options)
+            : batches.open(c, members, options);
+        Batch batch = batches.get(c, result.batchId())
+            .orElseThrow(() -> new SQLException("a batch just made cannot be read back in its transaction"));
+        return new Written<>(result, new Reply(201, ApiJson.write(withJobs(batch, result.jobs())), false));
+      });
     } catch (IllegalArgumentException e) {
-      throw invalid(e);
+      throw GantryChecks.invalid(e);
     }
-    countEnqueued(members, results);
-    Responses.json(ctx, 201, withJobs(read(batches, id), results));
+    if (done.made() != null) {
+      countEnqueued(members, done.made().jobs());
+    }
+    done.reply().send(ctx);
   }
 
   /** {@code GET /v1/batches/{id}}: the batch with its live counts. */
@@ -90,6 +102,22 @@ public final class BatchRoutes {
     QueryParams.of(ctx, Set.of());
     UUID id = pathId(ctx);
     Responses.json(ctx, 200, BatchView.of(read(batchesOf(Authenticator.caller(ctx)), id)));
+  }
+
+  /**
+   * {@code GET /v1/batches/{id}/wait?timeout=30s}: answers as soon as the batch has finished
+   * (woken by the database's NOTIFY, not by polling), or at the timeout with the batch as it is
+   * then ({@code finished_at} null). The timeout reads as on {@code GET /v1/jobs/{id}/wait}.
+   */
+  public void await(Context ctx) {
+    QueryParams q = QueryParams.of(ctx, Set.of("timeout"));
+    Duration timeout = JobRoutes.waitTimeout(q.get("timeout"));
+    UUID id = pathId(ctx);
+    Batches batches = batchesOf(Authenticator.caller(ctx));
+    longRequests.run(() -> {
+      Batch batch = batches.awaitFinished(id, timeout).orElseThrow(() -> notFound(id));
+      Responses.json(ctx, 200, BatchView.of(batch));
+    });
   }
 
   /**
@@ -104,14 +132,14 @@ public final class BatchRoutes {
     ApiKey caller = Authenticator.caller(ctx);
     List<JobRequest> members = CallerJobs.of(gantry, caller).stamp(requests, i -> "jobs[" + i + "].tenant");
     Batches batches = batchesOf(caller);
-    requireBatchTenant(members, read(batches, id).tenant());
+    MemberTenants.require(members, read(batches, id).tenant(), "batch", "jobs");
     List<EnqueueResult> results;
     try {
       results = batches.add(id, members).jobs();
     } catch (IllegalStateException e) {
       throw Problems.conflict(e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw invalid(e);
+      throw GantryChecks.invalid(e);
     }
     countEnqueued(members, results);
     boolean anyNew = results.stream().anyMatch(r -> !r.duplicate());
@@ -145,25 +173,6 @@ public final class BatchRoutes {
     return batches.get(id).orElseThrow(() -> notFound(id));
   }
 
-  /**
-   * A batch's jobs belong to its tenant: a job naming another is refused (400; a key limited to a
-   * tenant was already refused any other tenant with 403).
-   */
-  private static void requireBatchTenant(List<JobRequest> members, String batchTenant) {
-    List<FieldError> errors = new ArrayList<>();
-    for (int i = 0; i < members.size(); i++) {
-      String asked = members.get(i).options().tenant();
-      if (asked != null && !asked.equals(batchTenant)) {
-        errors.add(new FieldError("jobs[" + i + "].tenant", "a batch's jobs belong to the batch's tenant ("
-            + (batchTenant == null ? "none" : "'" + batchTenant + "'") + "), got '" + asked + "'; leave tenant out"
-            + (batchTenant == null ? "" : " or set it to '" + batchTenant + "'")));
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw Problems.invalid(errors);
-    }
-  }
-
   private void countEnqueued(List<JobRequest> members, List<EnqueueResult> results) {
     // Duplicates of an existing unique key are not new jobs.
     for (int i = 0; i < results.size(); i++) {
@@ -182,25 +191,13 @@ public final class BatchRoutes {
     return view;
   }
 
-  /** A check of Gantry's that the request's own checks did not make first, as a 400 naming its field. */
-  private static ProblemException invalid(IllegalArgumentException e) {
-    String message = e.getMessage() == null ? "is not valid" : e.getMessage();
-    Matcher m = FIELD_PREFIX.matcher(message);
-    return m.matches() ? Problems.invalid(m.group(1), m.group(2)) : Problems.invalid("(body)", message);
-  }
-
   /**
    * The batch id of the request's path.
    *
    * @throws ProblemException 400 naming {@code id} if it is not a UUID
    */
   static UUID pathId(Context ctx) {
-    String text = ctx.pathParam("id");
-    if (!UUID_TEXT.matcher(text).matches()) {
-      throw Problems.invalid("id", "must be a batch id (a UUID such as 0190f2d4-5b6e-7c3a-9d1e-2f4a6b8c0d1e), got '"
-          + text + "'");
-    }
-    return UUID.fromString(text);
+    return PathIds.of(ctx, "batch");
   }
 
   /** 404 for a batch the caller cannot reach: missing, or another tenant's (the two look the same). */

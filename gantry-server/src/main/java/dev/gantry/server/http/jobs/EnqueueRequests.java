@@ -41,7 +41,7 @@ public final class EnqueueRequests {
    */
   public static JobRequest one(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
-    JobRequest request = read("", body, errors, false);
+    JobRequest request = read("", body, errors, Form.JOB);
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
@@ -87,7 +87,7 @@ public final class EnqueueRequests {
     }
     int before = errors.size();
     for (int i = 0; i < jobs.size(); i++) {
-      requests.add(read(path + "[" + i + "]", jobs.get(i), errors, false));
+      requests.add(read(path + "[" + i + "]", jobs.get(i), errors, Form.JOB));
     }
     return errors.size() > before ? new ArrayList<>() : requests;
   }
@@ -101,12 +101,43 @@ public final class EnqueueRequests {
    * @return the callback, or null when there were mistakes (added to {@code errors})
    */
   public static JobRequest callback(String path, JsonNode node, List<FieldError> errors) {
-    return read(path, node, errors, true);
+    return read(path, node, errors, Form.CALLBACK);
   }
 
-  private static JobRequest read(String path, JsonNode node, List<FieldError> errors, boolean callback) {
+  /**
+   * The job of a workflow step, read from {@code step}: the fields of a job body except
+   * {@code unique_key} (a step is always a new job). The step's own fields (its name, its
+   * dependencies) are the caller's to read from the same {@code step}, before or after, and the
+   * caller's {@link JsonFields#finish()} then refuses every field neither read.
+   *
+   * @return the job, or null when there were mistakes (added to {@code errors})
+   */
+  public static JobRequest stepJob(JsonFields step, List<FieldError> errors) {
+    return fields(step, errors, Form.STEP);
+  }
+
+  /** Which of a job body's optional fields an object may have. */
+  private enum Form {
+    /** Every one: {@code POST /v1/jobs}, and the jobs of a batch. */
+    JOB,
+    /** All but {@code unique_key}. */
+    STEP,
+    /** Queue, priority, max attempts, timeout and metadata only. */
+    CALLBACK
+  }
+
+  private static JobRequest read(String path, JsonNode node, List<FieldError> errors, Form form) {
     int before = errors.size();
     JsonFields f = JsonFields.of(path, node, errors);
+    JobRequest request = fields(f, errors, form);
+    f.finish();
+    return errors.size() > before ? null : request;
+  }
+
+  /** The job of {@code f}'s fields, or null when there were mistakes; unknown fields are the caller's to refuse. */
+  private static JobRequest fields(JsonFields f, List<FieldError> errors, Form form) {
+    int before = errors.size();
+    boolean callback = form == Form.CALLBACK;
     String kind = f.requiredString("kind");
     ObjectNode args = f.optionalObject("args");
     String queue = f.optionalString("queue");
@@ -115,12 +146,11 @@ public final class EnqueueRequests {
     Instant runAt = callback ? null : f.optionalInstant("run_at");
     Integer maxAttempts = f.optionalInt("max_attempts", 1, MAX_ATTEMPTS);
     Duration timeout = f.optionalDuration("timeout", MIN_TIMEOUT, MAX_TIMEOUT);
-    String uniqueKey = callback ? null : f.optionalString("unique_key");
+    String uniqueKey = form == Form.JOB ? f.optionalString("unique_key") : null;
     List<String> tags = callback ? null : f.optionalStrings("tags", MAX_TAGS,
         t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
     ObjectNode metadata = f.optionalObject("metadata");
     String tenant = callback ? null : f.optionalString("tenant");
-    f.finish();
 
     if (kind != null) {
       checked(f, "kind", () -> JobRequest.of(kind, null));
@@ -137,7 +167,8 @@ public final class EnqueueRequests {
     if (uniqueKey != null && (uniqueKey.isBlank() || uniqueKey.length() > 1000)) {
       f.reject("unique_key", "must be 1 to 1000 characters and not blank");
     }
-    if (errors.size() > before) {
+    // No kind without an error: the object itself was not one (recorded when f was made), or kind was missing.
+    if (errors.size() > before || kind == null) {
       return null;
     }
 

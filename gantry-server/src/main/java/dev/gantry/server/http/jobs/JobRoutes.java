@@ -14,17 +14,17 @@ import dev.gantry.job.JobPage;
 import dev.gantry.job.JobState;
 import dev.gantry.server.auth.ApiKey;
 import dev.gantry.server.auth.Role;
-import dev.gantry.server.database.ServerStatements;
 import dev.gantry.server.http.ApiJson;
 import dev.gantry.server.http.FieldError;
 import dev.gantry.server.http.LongRequests;
+import dev.gantry.server.http.PathIds;
 import dev.gantry.server.http.ProblemException;
 import dev.gantry.server.http.Problems;
 import dev.gantry.server.http.QueryParams;
 import dev.gantry.server.http.RequestBody;
 import dev.gantry.server.http.Responses;
 import dev.gantry.server.http.auth.Authenticator;
-import dev.gantry.server.http.jobs.Enqueuer.Reply;
+import dev.gantry.server.http.jobs.IdempotentTransaction.Reply;
 import dev.gantry.server.http.metrics.ServerMetrics;
 import io.javalin.http.Context;
 import java.sql.SQLException;
@@ -42,7 +42,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /**
  * The {@code /v1/jobs} routes: enqueue one or a batch (with idempotency keys), read, list, wait
@@ -53,8 +52,6 @@ import javax.sql.DataSource;
 public final class JobRoutes {
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   public static final Duration MAX_WAIT = Duration.ofSeconds(60);
-  private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -63,11 +60,12 @@ public final class JobRoutes {
   private final Enqueuer enqueuer;
   private final LongRequests longRequests;
 
-  public JobRoutes(Gantry gantry, DataSource dataSource, RequestBody body, ServerMetrics metrics,
+  /** @param transaction where enqueues run with their idempotency keys */
+  public JobRoutes(Gantry gantry, IdempotentTransaction transaction, RequestBody body, ServerMetrics metrics,
       LongRequests longRequests) {
     this.gantry = gantry;
     this.body = body;
-    this.enqueuer = new Enqueuer(gantry, dataSource, new ServerStatements(gantry.schema()), metrics);
+    this.enqueuer = new Enqueuer(gantry, transaction, metrics);
     this.longRequests = longRequests;
   }
 
@@ -77,12 +75,12 @@ public final class JobRoutes {
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
     List<JobRequest> request = jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())), i -> "tenant");
-    send(ctx, enqueuer.enqueue(caller, key, request, done -> {
+    enqueuer.enqueue(caller, key, request, done -> {
       EnqueueResult result = done.results().get(0);
       ObjectNode view = JobView.of(done.jobs().get(0), seesStackTraces(caller));
       view.put("duplicate", result.duplicate());
       return new Reply(result.duplicate() ? 200 : 201, ApiJson.write(view), false);
-    }));
+    }).send(ctx);
   }
 
   /** {@code POST /v1/jobs/batch}: all jobs in one statement, or none; 201 if any is new, 200 if all were duplicates. */
@@ -91,7 +89,7 @@ public final class JobRoutes {
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
     List<JobRequest> requests = jobsOf(caller).stamp(EnqueueRequests.batch(json.value()), i -> "jobs[" + i + "].tenant");
-    send(ctx, enqueuer.enqueue(caller, key, requests, done -> {
+    enqueuer.enqueue(caller, key, requests, done -> {
       ObjectNode response = ApiJson.object();
       ArrayNode jobs = response.putArray("jobs");
       boolean anyNew = false;
@@ -102,7 +100,7 @@ public final class JobRoutes {
         anyNew |= !done.results().get(i).duplicate();
       }
       return new Reply(anyNew ? 201 : 200, ApiJson.write(response), false);
-    }));
+    }).send(ctx);
   }
 
   /**
@@ -244,13 +242,6 @@ public final class JobRoutes {
     ctx.status(204);
   }
 
-  private static void send(Context ctx, Reply reply) {
-    if (reply.replayed()) {
-      ctx.header("Idempotent-Replayed", "true");
-    }
-    ctx.status(reply.status()).contentType(Responses.JSON).result(reply.body());
-  }
-
   private CallerJobs jobsOf(ApiKey caller) {
     return CallerJobs.of(gantry, caller);
   }
@@ -266,15 +257,16 @@ public final class JobRoutes {
    * @throws ProblemException 400 naming {@code id} if it is not a UUID
    */
   public static UUID pathId(Context ctx) {
-    String text = ctx.pathParam("id");
-    if (!UUID_TEXT.matcher(text).matches()) {
-      throw Problems.invalid("id", "must be a job id (a UUID such as 0190f2d4-5b6e-7c3a-9d1e-2f4a6b8c0d1e), got '" + text + "'");
-    }
-    return UUID.fromString(text);
+    return PathIds.of(ctx, "job");
   }
 
-  /** {@code 30s}, {@code 500ms}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT30S}); at most 60 s. */
-  static Duration waitTimeout(String text) {
+  /**
+   * A long-poll's {@code timeout} query parameter: {@code 30s}, {@code 500ms}, {@code 1m}, a number
+   * of seconds, or ISO-8601 ({@code PT30S}); at most 60 s; {@link #DEFAULT_WAIT} when absent.
+   *
+   * @throws ProblemException 400 naming {@code timeout} if it is none of these
+   */
+  public static Duration waitTimeout(String text) {
     if (text == null) {
       return DEFAULT_WAIT;
     }

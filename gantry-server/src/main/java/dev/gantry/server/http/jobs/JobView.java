@@ -55,6 +55,7 @@ public final class JobView {
     o.put("cancel_requested", job.cancelRequested());
     o.put("worker_id", job.workerId());
     o.put("tenant", job.tenant());
+    o.put("batch_id", job.batchId() == null ? null : job.batchId().toString());
     o.put("created_at", text(job.createdAt()));
     o.put("scheduled_at", text(job.scheduledAt()));
     o.put("attempted_at", text(job.attemptedAt()));
