@@ -1,18 +1,16 @@
 package dev.gantry.examples.report;
 
+import dev.gantry.examples.support.TempDirectories;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -81,12 +79,6 @@ public final class SampleImages implements AutoCloseable {
   /** Deletes the directory and everything in it. */
   @Override
   public void close() {
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + directory, e);
-    }
+    TempDirectories.delete(directory);
   }
 }

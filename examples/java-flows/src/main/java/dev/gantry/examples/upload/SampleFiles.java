@@ -1,14 +1,12 @@
 package dev.gantry.examples.upload;
 
+import dev.gantry.examples.support.TempDirectories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The files a user "uploaded": small files of random bytes in a fresh temporary directory, which
@@ -70,12 +68,6 @@ public final class SampleFiles implements AutoCloseable {
   /** Deletes the directory and its files. */
   @Override
   public void close() {
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + directory, e);
-    }
+    TempDirectories.delete(directory);
   }
 }

@@ -64,6 +64,30 @@ public final class BatchRequests {
     } else {
       jobs = EnqueueRequests.jobs(f.pathOf("jobs"), jobsNode, needsJobs ? 1 : 0, errors);
     }
+    Settings settings = settings(f, tenant, metadata, onSuccess, onFailure, onComplete, errors);
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    return new Creation(jobs, settings.tenant(), settings.metadata(), settings.onSuccess(), settings.onFailure(),
+        settings.onComplete(), sealedField == null || sealedField);
+  }
+
+  /**
+   * A batch's (or a workflow's) own fields, as read from its body.
+   *
+   * @param tenant as the body names it, or null
+   * @param metadata JSON values as they are
+   * @param onSuccess callbacks, or null
+   */
+  public record Settings(String tenant, Map<String, Object> metadata, JobRequest onSuccess, JobRequest onFailure,
+      JobRequest onComplete) {}
+
+  /**
+   * Checks a batch's or workflow's tenant, metadata and callbacks (the nodes as the body had them,
+   * null when absent), adding each mistake to {@code errors}.
+   */
+  public static Settings settings(JsonFields f, String tenant, ObjectNode metadata, JsonNode onSuccess,
+      JsonNode onFailure, JsonNode onComplete, List<FieldError> errors) {
     if (tenant != null) {
       try {
         JobOptions.requireTenant(tenant);
@@ -74,15 +98,12 @@ public final class BatchRequests {
     JobRequest success = callback(f, "on_success", onSuccess, errors);
     JobRequest failure = callback(f, "on_failure", onFailure, errors);
     JobRequest complete = callback(f, "on_complete", onComplete, errors);
-    if (!errors.isEmpty()) {
-      throw Problems.invalid(errors);
-    }
     Map<String, Object> values = new LinkedHashMap<>();
     if (metadata != null) {
       // As a job's metadata: JSON values as they are, so that nulls and nesting survive.
       metadata.properties().forEach(e -> values.put(e.getKey(), e.getValue()));
     }
-    return new Creation(jobs, tenant, values, success, failure, complete, sealedField == null || sealedField);
+    return new Settings(tenant, values, success, failure, complete);
   }
 
   private static JobRequest callback(JsonFields f, String field, JsonNode node, List<FieldError> errors) {

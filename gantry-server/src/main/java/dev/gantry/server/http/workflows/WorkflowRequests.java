@@ -2,18 +2,17 @@ package dev.gantry.server.http.workflows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.enqueue.JobOptions;
 import dev.gantry.enqueue.JobRequest;
 import dev.gantry.server.http.FieldError;
 import dev.gantry.server.http.JsonFields;
 import dev.gantry.server.http.Problems;
+import dev.gantry.server.http.batches.BatchRequests;
 import dev.gantry.server.http.jobs.EnqueueRequests;
 import dev.gantry.workflow.Dependency;
 import dev.gantry.workflow.OnFailure;
 import dev.gantry.workflow.WorkflowStep;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,25 +64,13 @@ public final class WorkflowRequests {
       f.reject("name", "must be 1 to " + MAX_NAME + " characters and not blank; leave it out for none");
     }
     List<WorkflowStep> steps = steps(f.pathOf("steps"), stepsNode, errors);
-    if (tenant != null) {
-      try {
-        JobOptions.requireTenant(tenant);
-      } catch (IllegalArgumentException e) {
-        f.reject("tenant", e.getMessage());
-      }
-    }
-    JobRequest success = callback(f, "on_success", onSuccess, errors);
-    JobRequest failure = callback(f, "on_failure", onFailure, errors);
-    JobRequest complete = callback(f, "on_complete", onComplete, errors);
+    BatchRequests.Settings settings = BatchRequests.settings(f, tenant, metadata, onSuccess, onFailure, onComplete,
+        errors);
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
-    Map<String, Object> values = new LinkedHashMap<>();
-    if (metadata != null) {
-      // As a job's metadata: JSON values as they are, so that nulls and nesting survive.
-      metadata.properties().forEach(e -> values.put(e.getKey(), e.getValue()));
-    }
-    return new Creation(name, steps, tenant, values, success, failure, complete);
+    return new Creation(name, steps, settings.tenant(), settings.metadata(), settings.onSuccess(),
+        settings.onFailure(), settings.onComplete());
   }
 
   /** The steps of the array at {@code path}, 1 to {@link EnqueueRequests#MAX_BATCH}; empty when there were mistakes. */
@@ -170,9 +157,5 @@ public final class WorkflowRequests {
       return null;
     }
     return new Dependency(step, job, onFailure);
-  }
-
-  private static JobRequest callback(JsonFields f, String field, JsonNode node, List<FieldError> errors) {
-    return node == null ? null : EnqueueRequests.callback(f.pathOf(field), node, errors);
   }
 }
