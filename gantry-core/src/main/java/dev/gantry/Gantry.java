@@ -24,15 +24,20 @@ import dev.gantry.job.JobPage;
 import dev.gantry.job.JobReader;
 import dev.gantry.job.JobTransitions;
 import dev.gantry.job.QueueCount;
+import dev.gantry.limits.LimitEnforcement;
+import dev.gantry.limits.Limits;
 import dev.gantry.notify.Channels;
 import dev.gantry.notify.Notifier;
 import dev.gantry.remote.JobLeases;
+import dev.gantry.schedule.Schedules;
 import dev.gantry.schema.Migrator;
 import dev.gantry.stats.QueueStats;
 import dev.gantry.stats.QueueStatsReader;
 import dev.gantry.tenant.TenantJobs;
 import dev.gantry.watch.JobSubscription;
 import dev.gantry.watch.JobWatcher;
+import dev.gantry.webhook.WebhookSettings;
+import dev.gantry.webhook.Webhooks;
 import dev.gantry.worker.WorkerBuilder;
 import dev.gantry.workflow.DependencyReader;
 import dev.gantry.workflow.Workflows;
@@ -75,6 +80,10 @@ public final class Gantry implements AutoCloseable {
   private final Batches batches;
   private final BatchWatcher batchWatcher;
   private final Workflows workflows;
+  private final Limits limits;
+  private final WebhookSettings webhookSettings;
+  private final Webhooks webhooks;
+  private final Schedules schedules;
   private final TenantJobs.Operations tenantOperations = new TenantOperations();
 
   private Gantry(Builder b) {
@@ -82,18 +91,24 @@ public final class Gantry implements AutoCloseable {
     Sql sql = new Sql(b.schema);
     Notifier notifier = new Notifier(b.dataSource, Channels.forSchema(b.schema));
     JobTransitions transitions = new JobTransitions(sql);
-    this.ctx = new Context(db, sql, b.mapper, notifier, new Listeners(b.listeners), transitions);
-    this.inserter = new JobInserter(sql, b.mapper);
+    this.ctx = new Context(db, sql, b.mapper, notifier, new Listeners(b.listeners), transitions,
+        LimitEnforcement.create(db, sql, notifier, this::ensureListening));
+    this.inserter = new JobInserter(sql, b.mapper, b.webhooks.allowedHosts());
     this.reader = new JobReader(db, sql, b.mapper);
     this.admin = new JobAdmin(db, sql, transitions, reader);
     this.waiter = new CompletionWaiter(db, sql, reader, notifier);
     this.watcher = new JobWatcher(db, sql, reader, notifier);
-    this.leases = new JobLeases(db, sql, b.mapper, notifier, this::ensureListening, transitions, reader, ctx.listeners());
+    this.leases = new JobLeases(db, sql, b.mapper, notifier, this::ensureListening, transitions, reader, ctx.listeners(),
+        ctx.limits());
     this.stats = new QueueStatsReader(db, sql, reader);
     this.batchWatcher = new BatchWatcher(notifier, this::ensureListening);
     this.batches = new Batches(db, sql, b.mapper, inserter, transitions, this::fireEnqueued, batchWatcher, null);
     this.workflows = new Workflows(db, sql, b.mapper, inserter, batches, new DependencyReader(db, sql, b.mapper),
         this::fireEnqueued, null);
+    this.limits = new Limits(db, sql);
+    this.webhookSettings = b.webhooks;
+    this.webhooks = new Webhooks(db, sql, b.mapper, b.webhooks, null);
+    this.schedules = new Schedules(db, sql, b.mapper, null);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -182,6 +197,31 @@ public final class Gantry implements AutoCloseable {
    */
   public Workflows workflows() {
     return workflows;
+  }
+
+  /**
+   * Recurring schedules: a job enqueued at every tick of a cron expression, exactly once however
+   * many worker nodes tick them; see {@link Schedules}. Cron expressions need
+   * {@code dev.gantry:gantry-cron} on the class path.
+   */
+  public Schedules schedules() {
+    return schedules;
+  }
+
+  /**
+   * Webhooks: the deliveries made for finished jobs, batches and workflows that named a webhook
+   * URL, and the hosts such URLs may call; see {@link Webhooks}.
+   */
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /**
+   * Limits per queue, enforced across every node: concurrency, concurrency per partition (tenant,
+   * kind or an args value), and starts per period; see {@link Limits}.
+   */
+  public Limits limits() {
+    return limits;
   }
 
   // ---- read ----
@@ -298,11 +338,12 @@ public final class Gantry implements AutoCloseable {
   /**
    * Configures a worker node that runs jobs in this process; {@link WorkerBuilder#start()} starts
    * it. A node with no queues runs only maintenance (staging, rescue of expired leases, including
-   * remote workers', and pruning).
+   * remote workers', and pruning), and delivers webhooks when this instance's
+   * {@link WebhookSettings} give it a secret to sign with.
    */
   public WorkerBuilder worker() {
     ensureListening();
-    return new WorkerBuilder(ctx);
+    return new WorkerBuilder(ctx).webhooks(webhookSettings);
   }
 
   /** The schema this instance uses. */
@@ -391,6 +432,7 @@ public final class Gantry implements AutoCloseable {
     private boolean migrate = true;
     private ObjectMapper mapper = Json.defaultMapper();
     private final List<JobListener> listeners = new ArrayList<>();
+    private WebhookSettings webhooks = WebhookSettings.defaults();
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -411,6 +453,17 @@ public final class Gantry implements AutoCloseable {
     /** The Jackson mapper for args, metadata and results; default one with Java time support. */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /**
+     * How webhooks are checked and delivered; default {@link WebhookSettings#defaults()}: any public
+     * host, and nothing delivered by this instance's workers until a secret (or signing keys) is set.
+     * The allow-list checks every webhook URL enqueued through this instance; its worker nodes
+     * deliver with these settings unless {@link WorkerBuilder#webhooks} says otherwise.
+     */
+    public Builder webhooks(WebhookSettings webhooks) {
+      this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
       return this;
     }
 

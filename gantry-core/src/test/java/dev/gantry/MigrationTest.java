@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 class MigrationTest {
   private static final List<String> TABLES = List.of("api_keys", "batches", "finished_counts", "finished_jobs",
-      "idempotency_keys", "job_dependencies", "jobs", "schema_migrations", "workflow_steps");
+      "idempotency_keys", "job_dependencies", "jobs", "queue_limit_starts", "queue_limits", "schedules",
+      "schema_migrations", "webhook_deliveries", "workflow_steps");
 
   private final TestDatabase db = TestDatabase.get();
 

@@ -85,8 +85,8 @@ public final class Batches {
    * Enqueues the jobs as one sealed batch, in one transaction: the batch and all its members, or
    * nothing.
    *
-   * @throws IllegalArgumentException if a job or the options are invalid (the message names which);
-   *     nothing was written
+   * @throws IllegalArgumentException if a job or the options are invalid (the message names which,
+   *     {@code webhook_url} for a webhook whose host is not allowed); nothing was written
    * @throws dev.gantry.GantryException if the database refuses or cannot be reached; nothing was written
    */
   public BatchResult enqueue(List<JobRequest> jobs, BatchOptions options) {
@@ -312,11 +312,14 @@ public final class Batches {
 
   private BatchResult create(Connection c, List<JobRequest> members, BatchOptions options, boolean seal)
       throws SQLException {
+    inserter.checkWebhook(options.webhook(), "webhook_url");
     UUID batchId;
     try (PreparedStatement ps = c.prepareStatement(sql.get("batch_create"))) {
       ps.setString(1, tenantOf(options));
       ps.setString(2, Json.write(mapper, options.metadata(), "batch metadata"));
       ps.setString(3, BatchMembers.callbacksJson(mapper, options));
+      ps.setString(4, options.webhook() == null ? null : options.webhook().url().toString());
+      ps.setString(5, options.webhook() == null ? null : options.webhook().signingKey());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         batchId = rs.getObject(1, UUID.class);

@@ -3,6 +3,8 @@ package dev.gantry.enqueue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.internal.Json;
 import dev.gantry.internal.Sql;
+import dev.gantry.webhook.HostAllowList;
+import dev.gantry.webhook.Webhook;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,17 +23,46 @@ import java.util.UUID;
 public final class JobInserter {
   private final Sql sql;
   private final ObjectMapper mapper;
+  private final HostAllowList webhookHosts;
 
+  /** An inserter whose jobs' webhooks may call any public host. */
   public JobInserter(Sql sql, ObjectMapper mapper) {
+    this(sql, mapper, HostAllowList.anyPublicHost());
+  }
+
+  /** @param webhookHosts the hosts the webhooks of the jobs (and batches) it inserts may call */
+  public JobInserter(Sql sql, ObjectMapper mapper, HostAllowList webhookHosts) {
     this.sql = sql;
     this.mapper = mapper;
+    this.webhookHosts = webhookHosts;
+  }
+
+  /**
+   * Checks a webhook's host against the allow-list (null: no webhook, nothing to check).
+   *
+   * @param field how the webhook is named in the message ({@code webhook_url}, {@code requests[2].webhook_url})
+   * @throws IllegalArgumentException naming the field if the host is not allowed
+   */
+  public void checkWebhook(Webhook webhook, String field) {
+    if (webhook == null) {
+      return;
+    }
+    try {
+      webhookHosts.check(webhook.url());
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage().startsWith("webhook_url: ")
+          ? e.getMessage().substring("webhook_url: ".length()) : e.getMessage();
+      throw new IllegalArgumentException(field + ": " + message, e);
+    }
   }
 
   /**
    * Inserts the requests on the given connection, without committing.
    *
    * @return one result per request, in the order given
-   * @throws IllegalArgumentException if a request's args or metadata cannot be serialised
+   * @throws IllegalArgumentException if a request's args or metadata cannot be serialised, or its
+   *     webhook's host is not allowed (the message names {@code webhook_url}, or
+   *     {@code requests[i].webhook_url} among several)
    * @throws SQLException if the database refuses the insert; nothing of this call is kept then
    *     when the caller rolls back
    */
@@ -71,6 +102,12 @@ public final class JobInserter {
     // Within one call, later requests with an already-seen unique key (of the same tenant) are
     // duplicates of the first.
     Map<List<String>, Integer> firstWithKey = new HashMap<>();
+    boolean anyWebhook = false;
+    for (int i = 0; i < requests.size(); i++) {
+      Webhook webhook = requests.get(i).options().webhook();
+      checkWebhook(webhook, requests.size() == 1 ? "webhook_url" : "requests[" + i + "].webhook_url");
+      anyWebhook |= webhook != null;
+    }
     for (int i = 0; i < waitingOn.length; i++) {
       if (waitingOn[i] > 0 && requests.get(i).options().uniqueKey() != null) {
         throw new IllegalArgumentException("requests[" + i + "].uniqueKey: a job that waits on dependencies cannot "
@@ -106,6 +143,9 @@ public final class JobInserter {
     Long[] delays = new Long[n];
     String[] tenants = new String[n];
     Integer[] waiting = new Integer[waitingOn.length == 0 ? 0 : n];
+    // Like waiting: empty arrays (all nulls to unnest) when no job has a webhook.
+    String[] webhookUrls = new String[anyWebhook ? n : 0];
+    String[] webhookKeys = new String[anyWebhook ? n : 0];
     for (int i = 0; i < n; i++) {
       JobRequest r = sent.get(i);
       JobOptions o = r.options();
@@ -122,6 +162,10 @@ public final class JobInserter {
       runAt[i] = o.runAt() == null ? null : o.runAt().toString();
       delays[i] = o.delay() == null ? 0L : o.delay().toMillis();
       tenants[i] = o.tenant();
+      if (anyWebhook && o.webhook() != null) {
+        webhookUrls[i] = o.webhook().url().toString();
+        webhookKeys[i] = o.webhook().signingKey();
+      }
     }
     for (int i = 0; i < requests.size() && waiting.length > 0; i++) {
       if (sentIndex[i] >= 0) {
@@ -148,6 +192,8 @@ public final class JobInserter {
       ps.setArray(p++, array(connection, "int8", delays));
       ps.setArray(p++, array(connection, "text", tenants));
       ps.setArray(p++, array(connection, "int4", waiting));
+      ps.setArray(p++, array(connection, "text", webhookUrls));
+      ps.setArray(p++, array(connection, "text", webhookKeys));
       ps.setObject(p, batchId, java.sql.Types.OTHER);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -1,5 +1,7 @@
 package dev.gantry.enqueue;
 
+import dev.gantry.webhook.Webhook;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.regex.Pattern;
  * @param metadata free JSON-serialisable data stored with the job
  * @param tenant the tenant the job belongs to ({@code null}: none); its unique key is unique within
  *     that tenant, and {@link dev.gantry.Gantry#forTenant(String)} sees only that tenant's jobs
+ * @param webhook the URL called once the job has finished (completed, dead or cancelled), or
+ *     {@code null} for none; see {@link #withWebhook(URI)}
  */
 public record JobOptions(
     String queue,
@@ -33,7 +37,8 @@ public record JobOptions(
     String uniqueKey,
     List<String> tags,
     Map<String, Object> metadata,
-    String tenant) {
+    String tenant,
+    Webhook webhook) {
 
   public static final String DEFAULT_QUEUE = "default";
   private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -71,15 +76,25 @@ public record JobOptions(
     }
   }
 
+  /** Options without a webhook, as before webhooks existed. */
+  public JobOptions(String queue, int priority, Instant runAt, Duration delay, Integer maxAttempts, Duration timeout,
+      String uniqueKey, List<String> tags, Map<String, Object> metadata, String tenant) {
+    this(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant, null);
+  }
+
   /** Options without a tenant, as before tenants existed. */
   public JobOptions(String queue, int priority, Instant runAt, Duration delay, Integer maxAttempts, Duration timeout,
       String uniqueKey, List<String> tags, Map<String, Object> metadata) {
-    this(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, null);
+    this(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, null, null);
   }
 
-  /** Queue {@code default}, priority 0, run now, retry policy's attempts, worker's timeout, no key, tags or metadata. */
+  /**
+   * Queue {@code default}, priority 0, run now, retry policy's attempts, worker's timeout, no key,
+   * tags, metadata or webhook.
+   */
   public static JobOptions defaults() {
-    return new JobOptions(DEFAULT_QUEUE, 0, null, null, null, null, null, List.of(), Map.of(), null);
+    return new JobOptions(DEFAULT_QUEUE, 0, null, null, null, null, null, List.of(), Map.of(), null,
+        null);
   }
 
   /** Checks a queue name: 1 to 128 letters, digits, {@code _ . : -}. */
@@ -105,44 +120,76 @@ public record JobOptions(
   }
 
   public JobOptions withQueue(String queue) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withPriority(int priority) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withRunAt(Instant runAt) {
-    return new JobOptions(queue, priority, runAt, null, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, null, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withDelay(Duration delay) {
-    return new JobOptions(queue, priority, null, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, null, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withMaxAttempts(int maxAttempts) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withTimeout(Duration timeout) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withUniqueKey(String uniqueKey) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   public JobOptions withTags(String... tags) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, List.of(tags), metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, List.of(tags), metadata,
+        tenant, webhook);
   }
 
   public JobOptions withMetadata(Map<String, Object> metadata) {
-    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant);
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
+        tenant, webhook);
   }
 
   /** The tenant the job belongs to; see {@link #requireTenant(String)} for valid names. */
   public JobOptions withTenant(String tenant) {
     return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata,
-        requireTenant(tenant));
+        requireTenant(tenant), webhook);
+  }
+
+  /**
+   * Calls this URL once the job has finished: completed, dead or cancelled (a job an operator
+   * retries calls it again when it finishes again). The call is a signed {@code POST} of a JSON
+   * payload, retried with backoff when it fails, and recorded ({@code Gantry.webhooks()}); it is
+   * made after the job's outcome is committed, and whatever becomes of it, the job's own state
+   * stays as it finished. See {@link dev.gantry.webhook.WebhookSettings} for who signs and
+   * delivers it, and {@link dev.gantry.webhook.WebhookSignature} for the signature.
+   *
+   * @param url an absolute http or https URL with a host; its host is checked against the
+   *     instance's allow-list when the job is enqueued ({@link dev.gantry.webhook.HostAllowList})
+   * @throws IllegalArgumentException naming {@code webhook_url} if the URL is not absolute, not
+   *     http or https, has no host, carries user info or is too long
+   */
+  public JobOptions withWebhook(URI url) {
+    return withWebhook(Webhook.to(url));
+  }
+
+  /** As {@link #withWebhook(URI)}, with the webhook's signing key (null: none). */
+  public JobOptions withWebhook(Webhook webhook) {
+    return new JobOptions(queue, priority, runAt, delay, maxAttempts, timeout, uniqueKey, tags, metadata, tenant,
+        webhook);
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.UUID;
  * @param cancelRequested a cancel was asked for while it ran; it ends as cancelled
  * @param tenant the tenant the job belongs to, or null when none
  * @param batchId the batch or workflow the job belongs to, or null
+ * @param webhookUrl the URL called once the job has finished, or null
  */
 public record Job(
     UUID id,
@@ -43,4 +45,5 @@ public record Job(
     boolean cancelRequested,
     Instant leaseExpiresAt,
     String tenant,
-    UUID batchId) {}
+    UUID batchId,
+    URI webhookUrl) {}

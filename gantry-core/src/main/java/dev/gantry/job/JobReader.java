@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Json;
 import dev.gantry.internal.Sql;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -153,7 +154,12 @@ public final class JobReader {
         rs.getTimestamp("cancel_requested_at") != null,
         instant(rs.getTimestamp("lease_expires_at")),
         rs.getString("tenant"),
-        rs.getObject("batch_id", UUID.class));
+        rs.getObject("batch_id", UUID.class),
+        webhookUrl(rs.getString("webhook_url")));
+  }
+
+  private static URI webhookUrl(String url) {
+    return url == null ? null : URI.create(url);
   }
 
   private static List<JobError> errors(JsonNode array) {

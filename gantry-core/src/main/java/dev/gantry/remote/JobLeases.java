@@ -12,6 +12,8 @@ import dev.gantry.job.JobReader;
 import dev.gantry.job.JobTransitions;
 import dev.gantry.job.Transition;
 import dev.gantry.job.Transition.Outcome;
+import dev.gantry.limits.LimitEnforcement;
+import dev.gantry.limits.LimitedClaim;
 import dev.gantry.notify.Notifier;
 import dev.gantry.worker.ExponentialBackoff;
 import dev.gantry.worker.RetryPolicy;
@@ -37,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * A tenant given to a call limits it to that tenant's jobs; another tenant's job is
  * {@link LeaseResult.NotFound}, as if it did not exist.
  *
+ * <p>Queues with a {@linkplain dev.gantry.limits.Limits limit} are claimed within it
+ * ({@link LimitedClaim}); a claim that names limited and other queues takes from the limited ones
+ * first, then fills up from the others.
+ *
  * <p>Expired leases are rescued by the {@link dev.gantry.maintenance.LeaseRescuer} of any node
  * running maintenance, as for library workers; failures retry with {@link ExponentialBackoff#DEFAULT}.
  */
@@ -56,17 +62,19 @@ public final class JobLeases {
   private final JobReader reader;
   private final Listeners listeners;
   private final Duration recheck;
+  private final LimitEnforcement limits;
 
   /** @param ensureListening starts the notification listener that long-polling claims wait on */
   public JobLeases(Db db, Sql sql, ObjectMapper mapper, Notifier notifier, Runnable ensureListening,
-      JobTransitions transitions, JobReader reader, Listeners listeners) {
-    this(db, sql, mapper, notifier, ensureListening, transitions, reader, listeners, DEFAULT_RECHECK);
+      JobTransitions transitions, JobReader reader, Listeners listeners, LimitEnforcement limits) {
+    this(db, sql, mapper, notifier, ensureListening, transitions, reader, listeners, limits, DEFAULT_RECHECK);
   }
 
   /** As above, re-checking a long-polling claim every {@code recheck} without a notification. */
   JobLeases(Db db, Sql sql, ObjectMapper mapper, Notifier notifier, Runnable ensureListening,
-      JobTransitions transitions, JobReader reader, Listeners listeners, Duration recheck) {
+      JobTransitions transitions, JobReader reader, Listeners listeners, LimitEnforcement limits, Duration recheck) {
     this.recheck = recheck;
+    this.limits = limits;
     this.db = db;
     this.sql = sql;
     this.mapper = mapper;
@@ -90,13 +98,22 @@ public final class JobLeases {
   public List<LeasedJob> claim(ClaimRequest request) throws InterruptedException {
     Objects.requireNonNull(request, "request");
     if (request.maxWait().isZero()) {
-      return claimNow(request);
+      return claimNow(request).jobs();
     }
     ensureListening.run();
+    limits.queues().start();
     // Subscribed before the first claim: a job that becomes available after it wakes this call.
     Semaphore woken = new Semaphore(0);
     Runnable stopWakeups = notifier.onWakeup(queue -> {
       if (request.queues().contains(queue)) {
+        woken.release();
+      }
+    });
+    // A limited queue whose slots were used up may have one free again.
+    Runnable stopFreed = notifier.onControl(message -> {
+      int colon = message.indexOf(':');
+      if (colon > 0 && (message.startsWith("freed:") || message.startsWith("limits:"))
+          && request.queues().contains(message.substring(colon + 1))) {
         woken.release();
       }
     });
@@ -105,31 +122,76 @@ public final class JobLeases {
     try {
       long deadline = System.nanoTime() + request.maxWait().toNanos();
       while (true) {
-        List<LeasedJob> claimed = claimNow(request);
+        Attempt attempt = claimNow(request);
         long remaining = deadline - System.nanoTime();
-        if (!claimed.isEmpty() || remaining <= 0) {
-          return claimed;
+        if (!attempt.jobs().isEmpty() || remaining <= 0) {
+          return attempt.jobs();
         }
-        woken.tryAcquire(Math.min(remaining, recheck.toNanos()), TimeUnit.NANOSECONDS);
+        long wait = Math.min(remaining, recheck.toNanos());
+        if (attempt.rateFreesIn() != null) {
+          wait = Math.min(wait, attempt.rateFreesIn().toNanos());
+        }
+        woken.tryAcquire(wait, TimeUnit.NANOSECONDS);
         woken.drainPermits();
       }
     } finally {
       stopWakeups.run();
+      stopFreed.run();
       stopReconnects.run();
     }
   }
 
-  private List<LeasedJob> claimNow(ClaimRequest r) {
-    List<LeasedJob> jobs = db.run("claiming jobs for remote worker " + r.workerId(), c -> {
+  /** What one claim took; rateFreesIn: when a limited queue's rate lets a job start again (null: no such wait). */
+  private record Attempt(List<LeasedJob> jobs, Duration rateFreesIn) {}
+
+  private Attempt claimNow(ClaimRequest r) {
+    List<LeasedJob> jobs = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    Duration rateFreesIn = null;
+    for (String queue : r.queues()) {
+      if (!limits.queues().isLimited(queue)) {
+        others.add(queue);
+      } else if (jobs.size() < r.limit()) {
+        LimitedClaim.Result limited =
+            limits.claim().claim(queue, r.limit() - jobs.size(), r.kinds(), r.tenant(), r.lease(), r.workerId());
+        if (limited == null) {
+          others.add(queue); // its limit was just removed
+        } else {
+          limited.jobs().forEach(j -> jobs.add(leased(j)));
+          rateFreesIn = earliest(earliest(rateFreesIn, limited.rateWait()), limited.partitionWait());
+        }
+      }
+    }
+    if (!others.isEmpty() && jobs.size() < r.limit()) {
+      jobs.addAll(claimUnlimited(r, others, r.limit() - jobs.size()));
+    }
+    if (!listeners.isEmpty()) {
+      jobs.forEach(j -> listeners.fire(new JobEvent.Started(j.id(), j.queue(), j.kind(), j.attempt())));
+    }
+    return new Attempt(jobs, rateFreesIn);
+  }
+
+  private static Duration earliest(Duration a, Duration b) {
+    return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private LeasedJob leased(LimitedClaim.Claimed j) {
+    return new LeasedJob(j.id(), j.queue(), j.kind(), Json.read(mapper, j.argsJson()), Json.read(mapper, j.metadataJson()),
+        j.attempt(), j.maxAttempts(), j.leaseToken(), j.leaseExpiresAt(), j.tenant(), j.createdAt(), j.scheduledAt(),
+        j.attemptedAt());
+  }
+
+  private List<LeasedJob> claimUnlimited(ClaimRequest r, List<String> queues, int limit) {
+    return db.run("claiming jobs for remote worker " + r.workerId(), c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get("claim_remote"))) {
         String[] kinds = r.kinds().toArray(String[]::new);
-        ps.setArray(1, c.createArrayOf("text", r.queues().toArray(String[]::new)));
+        ps.setArray(1, c.createArrayOf("text", queues.toArray(String[]::new)));
         ps.setArray(2, c.createArrayOf("text", kinds));
         ps.setArray(3, c.createArrayOf("text", kinds));
         ps.setString(4, r.tenant());
         ps.setString(5, r.tenant());
-        ps.setInt(6, r.limit());
-        ps.setInt(7, r.limit());
+        ps.setInt(6, limit);
+        ps.setInt(7, limit);
         ps.setLong(8, r.lease().toMillis());
         ps.setString(9, r.workerId());
         List<LeasedJob> result = new ArrayList<>();
@@ -156,10 +218,6 @@ public final class JobLeases {
         return result;
       }
     });
-    if (!listeners.isEmpty()) {
-      jobs.forEach(j -> listeners.fire(new JobEvent.Started(j.id(), j.queue(), j.kind(), j.attempt())));
-    }
-    return jobs;
   }
 
   /**
@@ -283,6 +341,9 @@ public final class JobLeases {
     });
     if (result == null) {
       return notWritten(id, tenant);
+    }
+    if (limits.queues().isKnownLimited(fired[0].queue())) {
+      limits.freedSlots().freed(fired[0].queue());
     }
     if (!listeners.isEmpty()) {
       listeners.fire(fired[0]);

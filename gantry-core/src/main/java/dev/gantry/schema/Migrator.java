@@ -27,7 +27,7 @@ public final class Migrator {
   /** Every migration, in order. Released migrations are never edited; changes get a new number. */
   private static final List<String> MIGRATIONS =
       List.of("V001__jobs", "V002__tenants_and_remote_workers", "V003__api_keys", "V004__sql_api", "V005__batches",
-          "V006__workflows");
+          "V006__workflows", "V007__schedules", "V008__webhooks", "V009__limits");
 
   private final Sql sql;
 

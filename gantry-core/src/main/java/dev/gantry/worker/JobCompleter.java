@@ -42,6 +42,8 @@ final class JobCompleter {
   private final List<Pending> pending = new ArrayList<>();
   private final Thread thread;
   private long oldestNanos;
+  /** Write what is pending now, without waiting for the batch to fill or the flush interval. */
+  private boolean flushNow;
   private volatile boolean running = true;
 
   /**
@@ -79,6 +81,20 @@ final class JobCompleter {
       if (wasEmpty || pending.size() >= batchSize) {
         hasWork.signal();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writes the pending outcomes now rather than after the flush interval: a limited queue's job
+   * counts against its limit until its outcome is written, and other nodes wait for that slot.
+   */
+  void flushSoon() {
+    lock.lock();
+    try {
+      flushNow = true;
+      hasWork.signal();
     } finally {
       lock.unlock();
     }
@@ -122,7 +138,7 @@ final class JobCompleter {
       lock.lock();
       try {
         while (running && (pending.isEmpty()
-            || (pending.size() < batchSize && System.nanoTime() - oldestNanos < flushInterval.toNanos()))) {
+            || (pending.size() < batchSize && !flushNow && System.nanoTime() - oldestNanos < flushInterval.toNanos()))) {
           if (pending.isEmpty()) {
             hasWork.await();
           } else {
@@ -133,6 +149,7 @@ final class JobCompleter {
           return; // stopped and drained
         }
         batch = new ArrayList<>(pending.subList(0, Math.min(batchSize, pending.size())));
+        flushNow = false;
       } catch (InterruptedException e) {
         return;
       } finally {

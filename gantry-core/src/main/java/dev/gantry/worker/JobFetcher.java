@@ -3,6 +3,8 @@ package dev.gantry.worker;
 import dev.gantry.GantryException;
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Sql;
+import dev.gantry.limits.LimitEnforcement;
+import dev.gantry.limits.LimitedClaim;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -23,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * one statement. It claims when woken (a NOTIFY for its queue, or a freed slot after a full batch
  * suggests more work is waiting) and otherwise every poll interval, as a fallback for lost or
  * impossible notifications.
+ *
+ * <p>A queue with a {@linkplain dev.gantry.limits.Limits limit} is claimed within it
+ * ({@link LimitedClaim}), and the fetcher waits for what can free the limit: when the queue's rate
+ * is used up, until its window has room (new jobs' wake-ups change nothing meanwhile); when its
+ * concurrency is used up, for a job of the queue to stop running on any node (a {@code freed:}
+ * control message) rather than at every new job; when a partition's rate is used up, at most until
+ * it frees.
  */
 final class JobFetcher {
   private static final Logger log = LoggerFactory.getLogger(JobFetcher.class);
@@ -38,15 +47,22 @@ final class JobFetcher {
   /** The kinds to claim, or null for every kind. */
   private final String[] kinds;
   private final Consumer<ClaimedJob> dispatcher;
+  private final LimitEnforcement limits;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread thread;
   private volatile boolean running = true;
   private boolean wakeRequested = true;
   private boolean moreLikely;
+  /** Limited queues only: the rate allows no start before this (System.nanoTime()); 0: no such wait. */
+  private long rateHeldUntil;
+  /** Limited queues only: a partition's rate frees then; 0: none. */
+  private long partitionFreesAt;
+  /** Limited queues only: the concurrency was used up at the last claim; new jobs cannot start either. */
+  private boolean awaitingFreedSlot;
 
   JobFetcher(String queue, int concurrency, String workerId, Db db, Sql sql, int batchSize, Duration pollInterval,
-      Duration leaseDuration, Set<String> kinds, Consumer<ClaimedJob> dispatcher) {
+      Duration leaseDuration, Set<String> kinds, Consumer<ClaimedJob> dispatcher, LimitEnforcement limits) {
     this.queue = queue;
     this.workerId = workerId;
     this.db = db;
@@ -57,6 +73,7 @@ final class JobFetcher {
     this.leaseDuration = leaseDuration;
     this.kinds = kinds == null ? null : kinds.stream().sorted().toArray(String[]::new);
     this.dispatcher = dispatcher;
+    this.limits = limits;
     this.thread = Thread.ofPlatform().daemon().name("gantry-fetch-" + queue).unstarted(this::loop);
   }
 
@@ -72,6 +89,37 @@ final class JobFetcher {
   void wake() {
     lock.lock();
     try {
+      if (!awaitingFreedSlot) {
+        wakeRequested = true;
+      }
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A job of the limited queue stopped running on some node: a slot of the queue's concurrency, or
+   * of its partition's, may be free.
+   */
+  void limitedSlotFreed() {
+    lock.lock();
+    try {
+      awaitingFreedSlot = false;
+      wakeRequested = true;
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The queue's limit was set or removed: whatever held claims back may be gone. */
+  void limitChanged() {
+    lock.lock();
+    try {
+      awaitingFreedSlot = false;
+      rateHeldUntil = 0;
+      partitionFreesAt = 0;
       wakeRequested = true;
       changed.signal();
     } finally {
@@ -146,7 +194,19 @@ final class JobFetcher {
     long pollDeadline = System.nanoTime() + pollInterval.toNanos();
     lock.lock();
     try {
+      if (partitionFreesAt != 0 && partitionFreesAt - pollDeadline < 0) {
+        pollDeadline = partitionFreesAt;
+      }
       while (running) {
+        if (rateHeldUntil != 0) {
+          long held = rateHeldUntil - System.nanoTime();
+          if (held > 0) {
+            changed.awaitNanos(held);
+            continue;
+          }
+          rateHeldUntil = 0;
+          wakeRequested = true;
+        }
         boolean slotFree = slots.availablePermits() > 0;
         long untilPoll = pollDeadline - System.nanoTime();
         if (slotFree && (wakeRequested || untilPoll <= 0)) {
@@ -166,6 +226,19 @@ final class JobFetcher {
   }
 
   private List<ClaimedJob> claim(int limit) {
+    if (limits.queues().isLimited(queue)) {
+      LimitedClaim.Result limited = limits.claim().claim(queue, limit, kinds == null ? List.of() : List.of(kinds), null,
+          leaseDuration, workerId);
+      if (limited != null) {
+        heldBack(limited);
+        List<ClaimedJob> jobs = new ArrayList<>(limited.jobs().size());
+        for (LimitedClaim.Claimed j : limited.jobs()) {
+          jobs.add(new ClaimedJob(j.id(), j.queue(), j.kind(), j.argsJson(), j.metadataJson(), j.attempt(),
+              j.maxAttempts(), j.timeoutMillis(), j.leaseToken(), j.cancelRequested()));
+        }
+        return jobs;
+      }
+    }
     return db.run("claiming jobs of queue " + queue, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.get(kinds == null ? "claim" : "claim_kinds"))) {
         int p = 1;
@@ -213,6 +286,19 @@ final class JobFetcher {
         return jobs;
       }
     });
+  }
+
+  /** Remembers what held the limited claim back, for {@link #awaitWork()}. */
+  private void heldBack(LimitedClaim.Result r) {
+    long now = System.nanoTime();
+    lock.lock();
+    try {
+      rateHeldUntil = r.rateWait() == null ? 0 : now + r.rateWait().toNanos();
+      partitionFreesAt = r.partitionWait() == null ? 0 : now + r.partitionWait().toNanos();
+      awaitingFreedSlot = r.concurrencyFull();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void pause(long millis) {

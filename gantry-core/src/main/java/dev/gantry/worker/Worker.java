@@ -14,6 +14,9 @@ import dev.gantry.maintenance.HotTableVacuum;
 import dev.gantry.maintenance.LeaseRescuer;
 import dev.gantry.maintenance.Pruner;
 import dev.gantry.maintenance.Stager;
+import dev.gantry.schedule.ScheduleTicker;
+import dev.gantry.webhook.DeliveryPruner;
+import dev.gantry.webhook.WebhookDeliverer;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +57,10 @@ public final class Worker implements AutoCloseable {
   /** Staging, rescue and pruning, on their own thread so that a slow one never delays a timeout. */
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("gantry-maintenance").factory());
+  /** Webhook deliveries, on a thread of their own: a slow receiver must never delay staging or rescue. */
+  private final ScheduledExecutorService webhookThread = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("gantry-webhooks").factory());
+  private volatile WebhookDeliverer webhookDeliverer;
   private final JobCompleter completer;
   private final Heartbeater heartbeater;
   private final List<Runnable> unsubscribe = new ArrayList<>();
@@ -71,7 +78,7 @@ public final class Worker implements AutoCloseable {
         inFlight::values, this::leaseLost);
     settings.queues().forEach((queue, concurrency) -> fetchers.put(queue, new JobFetcher(queue, concurrency,
         settings.workerId(), ctx.db(), ctx.sql(), settings.fetchBatchSize(), settings.pollInterval(),
-        settings.leaseDuration(), settings.claimKinds(), this::dispatch)));
+        settings.leaseDuration(), settings.claimKinds(), this::dispatch, ctx.limits())));
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
@@ -92,6 +99,8 @@ public final class Worker implements AutoCloseable {
   }
 
   void start() {
+    // First: it learns of limit changes before the fetchers it would otherwise race are woken.
+    ctx.limits().queues().start();
     unsubscribe.add(ctx.notifier().onWakeup(queue -> {
       JobFetcher f = fetchers.get(queue);
       if (f != null) {
@@ -122,10 +131,24 @@ public final class Worker implements AutoCloseable {
       HotTableVacuum vacuum = new HotTableVacuum(ctx.db(), ctx.sql(), 10_000, 0.1);
       every(settings.vacuumInterval(), "vacuuming the jobs table", vacuum::run);
     }
+    if (!settings.scheduleInterval().isZero()) {
+      ScheduleTicker.withFoundParser(ctx.db(), ctx.sql(), ctx.mapper(), ctx.listeners(), 100)
+          .ifPresent(ticker -> every(settings.scheduleInterval(), "ticking schedules", ticker::run));
+    }
+    if (settings.webhooks().canSign()) {
+      webhookDeliverer = new WebhookDeliverer(ctx.db(), ctx.sql(), settings.webhooks());
+      every(webhookThread, settings.webhooks().pollInterval(), "delivering webhooks", webhookDeliverer::run);
+    }
+    DeliveryPruner deliveryPruner = new DeliveryPruner(ctx.db(), ctx.sql(), settings.webhooks().retention(), 1_000, 10);
+    every(settings.pruneInterval(), "pruning webhook deliveries", deliveryPruner::run);
   }
 
   private void every(Duration interval, String what, Runnable task) {
-    maintenance.scheduleWithFixedDelay(() -> {
+    every(maintenance, interval, what, task);
+  }
+
+  private void every(ScheduledExecutorService thread, Duration interval, String what, Runnable task) {
+    thread.scheduleWithFixedDelay(() -> {
       if (closed) {
         return;
       }
@@ -140,7 +163,14 @@ public final class Worker implements AutoCloseable {
   }
 
   private void control(String message) {
-    if (message.startsWith("cancel:")) {
+    if (message.startsWith("freed:") || message.startsWith("limits:")) {
+      JobFetcher f = fetchers.get(message.substring(message.indexOf(':') + 1));
+      if (f != null && message.startsWith("freed:")) {
+        f.limitedSlotFreed();
+      } else if (f != null) {
+        f.limitChanged();
+      }
+    } else if (message.startsWith("cancel:")) {
       try {
         JobExecution e = inFlight.get(UUID.fromString(message.substring("cancel:".length())));
         if (e != null) {
@@ -263,6 +293,9 @@ public final class Worker implements AutoCloseable {
     }
     releaseSlot(job);
     completer.submit(new JobCompleter.Pending(execution, transition, event));
+    if (ctx.limits().queues().isKnownLimited(job.queue())) {
+      completer.flushSoon();
+    }
     execution.markHandedOver();
   }
 
@@ -287,6 +320,16 @@ public final class Worker implements AutoCloseable {
 
   private void written(JobCompleter.Pending p) {
     inFlight.remove(p.transition().jobId(), p.execution());
+    String queue = p.execution().job().queue();
+    if (ctx.limits().queues().isKnownLimited(queue)) {
+      // Committed: the job no longer counts against its queue's limit; workers waiting for a slot may
+      // claim, this node's at once, the others once the notification reaches them.
+      JobFetcher f = fetchers.get(queue);
+      if (f != null) {
+        f.limitedSlotFreed();
+      }
+      ctx.limits().freedSlots().freed(queue);
+    }
     ctx.listeners().fire(p.event());
   }
 
@@ -341,9 +384,16 @@ public final class Worker implements AutoCloseable {
     unsubscribe.forEach(Runnable::run);
     fetchers.values().forEach(JobFetcher::stop);
     maintenance.shutdown();
+    webhookThread.shutdown();
+    if (webhookDeliverer != null) {
+      webhookDeliverer.stop();
+    }
     try {
       // A maintenance statement under way finishes; none starts after close() returns.
       maintenance.awaitTermination(10, TimeUnit.SECONDS);
+      // Webhook attempts under way get their timeouts; one cut short is tried again (by any node)
+      // once its claim runs out.
+      webhookThread.awaitTermination(10, TimeUnit.SECONDS);
       for (JobFetcher f : fetchers.values()) {
         f.join(Duration.ofSeconds(10));
       }
@@ -371,6 +421,10 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       maintenance.shutdownNow();
+      webhookThread.shutdownNow();
+      if (webhookDeliverer != null) {
+        webhookDeliverer.close();
+      }
       timers.shutdownNow();
       handlerThreads.shutdownNow();
     }

@@ -3,6 +3,8 @@ package dev.gantry.worker;
 import dev.gantry.enqueue.JobOptions;
 import dev.gantry.internal.Context;
 import dev.gantry.maintenance.Retention;
+import dev.gantry.webhook.SigningKeys;
+import dev.gantry.webhook.WebhookSettings;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -38,7 +40,9 @@ public final class WorkerBuilder {
   private Duration rescueInterval;
   private Duration pruneInterval = Duration.ofMinutes(1);
   private Duration vacuumInterval = Duration.ofSeconds(1);
+  private Duration scheduleInterval = Duration.ofSeconds(1);
   private Retention retention = Retention.DEFAULT;
+  private WebhookSettings webhooks = WebhookSettings.defaults();
   private ThreadFactory handlerThreads = Thread.ofVirtual().name("gantry-job-", 0).factory();
 
   public WorkerBuilder(Context ctx) {
@@ -145,8 +149,8 @@ public final class WorkerBuilder {
   }
 
   /**
-   * Whether this node also stages due jobs, rescues expired leases, prunes and vacuums the hot
-   * table when due; default true.
+   * Whether this node also stages due jobs, rescues expired leases, prunes, vacuums the hot
+   * table when due and ticks schedules; default true.
    */
   public WorkerBuilder maintenance(boolean enabled) {
     this.maintenance = enabled;
@@ -186,6 +190,42 @@ public final class WorkerBuilder {
       throw new IllegalArgumentException("vacuumInterval must be positive, or zero to switch it off, got " + interval);
     }
     this.vacuumInterval = interval;
+    return this;
+  }
+
+  /**
+   * How often this node looks for due schedules and enqueues their jobs (see
+   * {@link dev.gantry.schedule.Schedules}); default 1 s, and {@link Duration#ZERO} switches it off.
+   * Any number of nodes may tick: each tick still enqueues exactly one job. A tick's job is
+   * enqueued within about this long after the tick. A node without a cron parser on its class
+   * path (gantry-cron) does not tick.
+   */
+  public WorkerBuilder scheduleInterval(Duration interval) {
+    Objects.requireNonNull(interval, "scheduleInterval");
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("scheduleInterval must be positive, or zero to switch it off, got " + interval);
+    }
+    this.scheduleInterval = interval;
+    return this;
+  }
+
+  /**
+   * How this node delivers webhooks; default the Gantry instance's ({@code Gantry.Builder.webhooks}).
+   * With maintenance on and a secret or signing keys to sign with, the node delivers due webhook
+   * deliveries on a thread of its own (so that a slow receiver never delays staging or rescue),
+   * every {@link WebhookSettings#pollInterval()}, and prunes old ones with the finished jobs.
+   */
+  public WorkerBuilder webhooks(WebhookSettings webhooks) {
+    this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
+    return this;
+  }
+
+  /**
+   * Keeps the webhook settings and adds the signing keys this node resolves, so that it also
+   * delivers the webhooks that name one (the HTTP server: its API keys' secrets).
+   */
+  public WorkerBuilder webhookSigningKeys(SigningKeys signingKeys) {
+    this.webhooks = webhooks.withSigningKeys(signingKeys);
     return this;
   }
 
@@ -230,8 +270,8 @@ public final class WorkerBuilder {
     Duration rescue = rescueInterval != null ? rescueInterval : leaseDuration.dividedBy(4);
     WorkerSettings settings = new WorkerSettings(workerId, Map.copyOf(queues), leaseDuration, heartbeatInterval,
         pollInterval, fetchBatchSize, completeBatchSize, completeFlushInterval, maxPendingCompletions, defaultTimeout,
-        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, vacuumInterval, retention, handlerThreads,
-        onlyHandledKinds ? Set.copyOf(handlers.keySet()) : null);
+        shutdownTimeout, maintenance, stageInterval, rescue, pruneInterval, vacuumInterval, scheduleInterval, retention,
+        handlerThreads, onlyHandledKinds ? Set.copyOf(handlers.keySet()) : null, webhooks);
     Worker worker = new Worker(ctx, settings, Map.copyOf(handlers));
     worker.start();
     return worker;

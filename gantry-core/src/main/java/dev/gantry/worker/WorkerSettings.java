@@ -1,6 +1,7 @@
 package dev.gantry.worker;
 
 import dev.gantry.maintenance.Retention;
+import dev.gantry.webhook.WebhookSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,8 @@ record WorkerSettings(
     Duration rescueInterval,
     Duration pruneInterval,
     Duration vacuumInterval,
+    Duration scheduleInterval,
     Retention retention,
     ThreadFactory handlerThreads,
-    Set<String> claimKinds) {}
+    Set<String> claimKinds,
+    WebhookSettings webhooks) {}

@@ -187,12 +187,15 @@ public final class Workflows {
     }
 
     UUID workflowId;
+    inserter.checkWebhook(workflow.options().webhook(), "webhook_url");
     try (PreparedStatement ps = c.prepareStatement(sql.get("workflow_create"))) {
       ps.setString(1, workflow.name());
       ps.setString(2, workflowTenant);
       ps.setString(3, Json.write(mapper, workflow.options().metadata(), "workflow metadata"));
       ps.setString(4, BatchMembers.callbacksJson(mapper, workflow.options()));
       ps.setInt(5, n);
+      ps.setString(6, workflow.options().webhook() == null ? null : workflow.options().webhook().url().toString());
+      ps.setString(7, workflow.options().webhook() == null ? null : workflow.options().webhook().signingKey());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         workflowId = rs.getObject(1, UUID.class);

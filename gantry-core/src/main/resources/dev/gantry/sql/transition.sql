@@ -45,13 +45,13 @@ archived AS (
   INSERT INTO ${schema}.finished_jobs
     (id, queue, kind, args, state, priority, attempt, max_attempts, timeout_ms, unique_key, tags, metadata,
      errors, progress_percent, progress_message, result, created_at, scheduled_at, attempted_at, worker_id, watched,
-     tenant, progress_items, batch_id)
+     tenant, progress_items, batch_id, webhook_url, webhook_key)
   SELECT f.id, f.queue, f.kind, f.args, f.outcome, f.priority, f.attempt, f.max_attempts, f.timeout_ms, f.unique_key,
          f.tags, f.metadata,
          CASE WHEN f.error IS NULL THEN f.errors
               ELSE f.errors || jsonb_build_array(f.error::jsonb || jsonb_build_object('at', now())) END,
          f.progress_percent, f.progress_message, f.result::jsonb, f.created_at, f.scheduled_at, f.attempted_at,
-         f.worker_id, f.watched, f.tenant, f.progress_items, f.batch_id
+         f.worker_id, f.watched, f.tenant, f.progress_items, f.batch_id, f.webhook_url, f.webhook_key
   FROM finishing f
   RETURNING id
 ),

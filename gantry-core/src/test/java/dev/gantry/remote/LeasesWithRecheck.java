@@ -6,6 +6,7 @@ import dev.gantry.internal.Db;
 import dev.gantry.internal.Sql;
 import dev.gantry.job.JobReader;
 import dev.gantry.job.JobTransitions;
+import dev.gantry.limits.LimitEnforcement;
 import dev.gantry.notify.Channels;
 import dev.gantry.notify.Notifier;
 import java.time.Duration;
@@ -31,7 +32,8 @@ record LeasesWithRecheck(JobLeases leases, Notifier notifier) implements AutoClo
     };
     JobTransitions transitions = new JobTransitions(sql);
     return new LeasesWithRecheck(new JobLeases(db, sql, gantry.mapper(), notifier, ensureListening, transitions,
-        new JobReader(db, sql, gantry.mapper()), new Listeners(List.of()), recheck), notifier);
+        new JobReader(db, sql, gantry.mapper()), new Listeners(List.of()),
+        LimitEnforcement.create(db, sql, notifier, ensureListening), recheck), notifier);
   }
 
   @Override

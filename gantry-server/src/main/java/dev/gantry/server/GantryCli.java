@@ -11,6 +11,7 @@ import dev.gantry.server.cli.JobsCommand;
 import dev.gantry.server.cli.KeysCommand;
 import dev.gantry.server.cli.MigrateCommand;
 import dev.gantry.server.cli.QueuesCommand;
+import dev.gantry.server.cli.SchedulesCommand;
 import dev.gantry.server.cli.ServerCommand;
 import dev.gantry.server.cli.VersionProvider;
 import dev.gantry.server.cli.WorkflowsCommand;
@@ -36,8 +37,8 @@ import picocli.CommandLine.Spec;
     header = "Gantry: a durable background job queue on PostgreSQL.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DemoCommand.class, MigrateCommand.class, ServerCommand.class, KeysCommand.class,
-        EnqueueCommand.class, JobsCommand.class, BatchesCommand.class, WorkflowsCommand.class, QueuesCommand.class,
-        CommandLine.HelpCommand.class},
+        EnqueueCommand.class, JobsCommand.class, BatchesCommand.class, WorkflowsCommand.class, SchedulesCommand.class,
+        QueuesCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "Database:",

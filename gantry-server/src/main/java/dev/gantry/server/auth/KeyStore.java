@@ -31,7 +31,8 @@ public final class KeyStore {
   }
 
   /**
-   * Creates a key. The returned token is the only copy of its secret.
+   * Creates a key, with a webhook signing secret of its own (see {@link WebhookSecrets}). The
+   * returned token is the only copy of its secret.
    *
    * @param tenant the tenant the key is limited to, or null for none
    * @throws IllegalArgumentException if the name or tenant is not valid (the message names which)
@@ -45,6 +46,7 @@ public final class KeyStore {
     requireTenant(tenant);
     UUID id = UUID.randomUUID();
     String secret = ApiKeyToken.newSecret();
+    String webhookSecret = WebhookSecrets.newSecret();
     ApiKey key = db.run("creating API key " + name, c -> {
       try (PreparedStatement ps = c.prepareStatement(statements.get("api_key_insert"))) {
         ps.setObject(1, id);
@@ -52,13 +54,96 @@ public final class KeyStore {
         ps.setString(3, role.apiName());
         ps.setString(4, tenant);
         ps.setBytes(5, ApiKeyToken.hash(secret));
+        ps.setString(6, webhookSecret);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return map(rs);
         }
       }
     });
-    return new CreatedKey(key, ApiKeyToken.format(id, secret));
+    return new CreatedKey(key, ApiKeyToken.format(id, secret), webhookSecret);
+  }
+
+  /**
+   * The key's webhook signing secret; one is made (and kept) for a key created before webhooks
+   * existed. A revoked key keeps its secret: deliveries of jobs it enqueued are still signed.
+   *
+   * @return the secret, or empty if there is no such key
+   * @throws GantryException if the database fails
+   */
+  public Optional<String> webhookSecret(UUID id) {
+    Optional<Optional<String>> stored = db.run("reading the webhook secret of API key " + ApiKeyToken.encodeId(id),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statements.get("api_key_webhook_secret"))) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              // Outer: is there such a key; inner: has it a secret yet.
+              return rs.next() ? Optional.of(Optional.ofNullable(rs.getString(1))) : Optional.empty();
+            }
+          }
+        });
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    return stored.get().isPresent() ? stored.get()
+        : setWebhookSecret(id, false).map(KeyWithSecret::webhookSecret);
+  }
+
+  /**
+   * Replaces the key's webhook signing secret with a new one: from the next attempt on, every
+   * delivery of the key's webhooks (pending ones too) is signed with it, so its receivers need the
+   * new secret first.
+   *
+   * @return the key and its new secret
+   * @throws UnknownKeyException if there is no such key
+   */
+  public KeyWithSecret rotateWebhookSecret(UUID id) {
+    return setWebhookSecret(id, true).orElseThrow(() -> new UnknownKeyException(ApiKeyToken.encodeId(id)));
+  }
+
+  /**
+   * The key with its webhook signing secret, for showing it to an admin.
+   *
+   * @throws UnknownKeyException if there is no such key
+   */
+  public KeyWithSecret withWebhookSecret(UUID id) {
+    ApiKey key = db.run("reading API key " + ApiKeyToken.encodeId(id), c -> {
+      try (PreparedStatement ps = c.prepareStatement(statements.get("api_key_get"))) {
+        ps.setObject(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? map(rs) : null;
+        }
+      }
+    });
+    String secret = key == null ? null : webhookSecret(id).orElse(null);
+    if (secret == null) {
+      throw new UnknownKeyException(ApiKeyToken.encodeId(id));
+    }
+    return new KeyWithSecret(key, secret);
+  }
+
+  /** A key and its webhook signing secret. */
+  public record KeyWithSecret(ApiKey key, String webhookSecret) {
+    /** Never shows the secret. */
+    @Override
+    public String toString() {
+      return "KeyWithSecret[key=" + key + "]";
+    }
+  }
+
+  private Optional<KeyWithSecret> setWebhookSecret(UUID id, boolean replace) {
+    String candidate = WebhookSecrets.newSecret();
+    String what = (replace ? "rotating" : "making") + " the webhook secret of API key " + ApiKeyToken.encodeId(id);
+    return db.run(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(statements.get("api_key_webhook_secret_set"))) {
+        ps.setBoolean(1, replace);
+        ps.setString(2, candidate);
+        ps.setObject(3, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new KeyWithSecret(map(rs), rs.getString("webhook_secret"))) : Optional.empty();
+        }
+      }
+    });
   }
 
   /** Every key, valid and revoked, oldest first. */

@@ -7,6 +7,7 @@ import dev.gantry.server.auth.ApiKey;
 import dev.gantry.server.auth.ApiKeyToken;
 import dev.gantry.server.auth.CreatedKey;
 import dev.gantry.server.auth.KeyStore;
+import dev.gantry.server.auth.KeyStore.KeyWithSecret;
 import dev.gantry.server.auth.Revocation;
 import dev.gantry.server.auth.Role;
 import dev.gantry.server.database.DatabaseSource;
@@ -29,22 +30,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gantry keys}: creates, lists and revokes the HTTP API's keys. Each subcommand migrates
- * the schema first, so keys can be made before the server has ever run.
+ * {@code gantry keys}: creates, lists and revokes the HTTP API's keys, and shows or rotates their
+ * webhook signing secrets. Each subcommand migrates the schema first, so keys can be made before
+ * the server has ever run.
  */
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    header = "Creates, lists and revokes API keys of the HTTP server.",
+    header = "Creates, lists and revokes API keys of the HTTP server, and shows their webhook secrets.",
     description = {
         "Roles: producer (enqueue, read, wait for and cancel jobs), worker (claim and complete jobs: remote workers), "
             + "admin (everything, including retry, delete and queue counts).",
         "",
+        "Each key has a webhook signing secret: the webhooks of the jobs, batches and workflows it enqueues are "
+            + "signed with it (Gantry-Signature), for their receivers to check.",
+        "",
         "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set.",
         ""},
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
+        KeysCommand.WebhookSecret.class})
 public final class KeysCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -139,6 +145,7 @@ public final class KeysCommand implements Callable<Integer> {
       if (json) {
         ObjectNode o = json(created.key());
         o.put("key", created.token());
+        o.put("webhook_secret", created.webhookSecret());
         printJson(out, o);
       } else {
         out.println(created.token());
@@ -146,6 +153,10 @@ public final class KeysCommand implements Callable<Integer> {
         out.println("API key " + created.key().shortId() + " (" + created.key().name() + ", role "
             + created.key().role().apiName() + (created.key().tenant() == null ? "" : ", tenant " + created.key().tenant())
             + ") created. This is the only time the key is shown: store it now.");
+        out.println();
+        out.println("Its webhook signing secret, for the receivers of the webhooks of the jobs it enqueues"
+            + " ('gantry keys webhook-secret " + created.key().shortId() + "' shows it again):");
+        out.println(created.webhookSecret());
         out.flush();
       }
       return ExitCodes.OK;
@@ -231,7 +242,7 @@ public final class KeysCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
 
-    private static Optional<UUID> parseId(String text) {
+    static Optional<UUID> parseId(String text) {
       Optional<UUID> shortId = ApiKeyToken.decodeId(text);
       if (shortId.isPresent()) {
         return shortId;
@@ -241,6 +252,62 @@ public final class KeysCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         return Optional.empty();
       }
+    }
+  }
+
+  @Command(name = "webhook-secret", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      header = "Shows an API key's webhook signing secret, or replaces it with a new one (--rotate).",
+      description = {
+          "Deliveries of the webhooks of jobs, batches and workflows enqueued with the key are signed with this "
+              + "secret: Gantry-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">, keyed with the "
+              + "secret's UTF-8 bytes. After --rotate every delivery is signed with the new secret from its next "
+              + "attempt on, pending ones too: give the receivers the new secret first.",
+          ""})
+  static final class WebhookSecret implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The key's id as 'gantry keys list' shows it (or its UUID).")
+    private String id;
+
+    @Option(names = "--rotate", description = "Replace the secret with a new random one, and print that.")
+    private boolean rotate;
+
+    @Option(names = "--json", description = "Print the key and its secret as JSON.")
+    private boolean json;
+
+    @Mixin
+    private SchemaOption schema;
+
+    WebhookSecret(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      UUID uuid = Revoke.parseId(id).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "ID must be a key id as 'gantry keys list' shows it (26 characters) or its UUID, got: " + id));
+      KeyWithSecret k = withKeys(environment, schema.schema,
+          keys -> rotate ? keys.rotateWebhookSecret(uuid) : keys.withWebhookSecret(uuid));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode o = json(k.key());
+        o.put("webhook_secret", k.webhookSecret());
+        o.put("rotated", rotate);
+        printJson(out, o);
+        return ExitCodes.OK;
+      }
+      out.println(k.webhookSecret());
+      out.println();
+      out.println(rotate
+          ? "The webhook signing secret of API key " + k.key().shortId() + " (" + k.key().name() + ") was replaced:"
+              + " every delivery of its webhooks is signed with this one from its next attempt on."
+          : "The webhook signing secret of API key " + k.key().shortId() + " (" + k.key().name() + "): deliveries of"
+              + " the webhooks of jobs, batches and workflows it enqueues are signed with it.");
+      out.flush();
+      return ExitCodes.OK;
     }
   }
 }

@@ -24,12 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     header = "Shows how many jobs each queue has in each state.",
+    subcommands = {QueuesLimitCommand.class, QueuesLimitsCommand.class, QueuesUnlimitCommand.class},
     description = {
         "One row per queue, one column per state, and the total. Finished jobs are counted until they are pruned. "
             + "With --json: {\"queues\": [{\"queue\": ..., \"available\": n, ..., \"total\": n}]}.",
         "",
         "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set.",
-        ""})
+        ""},
+    footer = {"", "Limits: 'gantry queues limit QUEUE ...', 'gantry queues limits', 'gantry queues unlimit QUEUE'."})
 public final class QueuesCommand implements Callable<Integer> {
   private final CliEnvironment environment;
 

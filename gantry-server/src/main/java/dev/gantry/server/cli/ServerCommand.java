@@ -6,6 +6,8 @@ import dev.gantry.server.database.DatabaseSource;
 import dev.gantry.server.http.GantryServer;
 import dev.gantry.server.http.ServerSettings;
 import dev.gantry.server.http.metrics.ServerMetrics;
+import dev.gantry.webhook.HostAllowList;
+import dev.gantry.webhook.WebhookSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -38,12 +40,22 @@ import picocli.CommandLine.TypeConversionException;
         "Uses GANTRY_DATABASE_URL, or the embedded database when it is not set. "
             + "GANTRY_METRICS_KEY sets the metrics key without showing it in the process list, "
             + "GANTRY_DATABASE_TIMEOUT the database timeout.",
+        "",
+        "Webhooks (webhook_url on jobs, batches and workflows) are off unless GANTRY_WEBHOOK_ALLOWED_HOSTS lists the "
+            + "hosts they may call, separated by commas: exact hosts (hooks.example.com, 10.0.0.7), *.example.com for "
+            + "its subdomains, or * for any host whose addresses are all public. Deliveries are signed with the "
+            + "enqueuing key's webhook secret (see 'gantry keys webhook-secret').",
         ""})
 public final class ServerCommand implements Callable<Integer> {
   /** The environment variable for {@code --metrics-key}. */
   public static final String METRICS_KEY_VARIABLE = "GANTRY_METRICS_KEY";
   /** The environment variable for {@code --database-timeout}. */
   public static final String DATABASE_TIMEOUT_VARIABLE = "GANTRY_DATABASE_TIMEOUT";
+  /**
+   * The hosts webhooks may call (see {@link HostAllowList#parse}); unset or blank, webhooks are
+   * off: a server often runs next to internal services that its API's callers must not reach.
+   */
+  public static final String WEBHOOK_HOSTS_VARIABLE = "GANTRY_WEBHOOK_ALLOWED_HOSTS";
   /**
    * How long a request waits for a database connection: short, so that clients learn of an
    * unreachable database (503 with Retry-After) in seconds rather than after the pool's 30 s.
@@ -100,6 +112,14 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
+  private HostAllowList webhookHosts() {
+    try {
+      return HostAllowList.parse(environment.variables().get(WEBHOOK_HOSTS_VARIABLE));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), WEBHOOK_HOSTS_VARIABLE + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     String key = metricsKey != null ? metricsKey : environment.variables().get(METRICS_KEY_VARIABLE);
@@ -110,6 +130,7 @@ public final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    WebhookSettings webhooks = WebhookSettings.defaults().withAllowedHosts(webhookHosts());
     DatabaseConfig databaseConfig = environment.databaseConfig();
     try {
       databaseConfig = databaseConfig.withConnectionTimeout(databaseTimeout());
@@ -133,7 +154,8 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       ServerMetrics metrics = new ServerMetrics();
       try (DatabaseSource database = DatabaseSource.open(databaseConfig);
-          Gantry gantry = Gantry.builder(database.dataSource()).schema(schema.schema).listener(metrics.jobListener()).build();
+          Gantry gantry = Gantry.builder(database.dataSource()).schema(schema.schema).listener(metrics.jobListener())
+              .webhooks(webhooks).build();
           GantryServer server = new GantryServer(gantry, database.dataSource(), settings, metrics).start()) {
         out.println("Gantry server listening on " + server.url() + " (" + database.description() + ", schema " + schema.schema + ")");
         out.flush();

@@ -20,7 +20,10 @@ import dev.gantry.server.http.metrics.MetricsRoute;
 import dev.gantry.server.http.metrics.QueueDepthSampler;
 import dev.gantry.server.http.metrics.ServerMetrics;
 import dev.gantry.server.http.openapi.OpenApiRoute;
+import dev.gantry.server.http.queues.QueueLimitRoutes;
 import dev.gantry.server.http.queues.QueueRoutes;
+import dev.gantry.server.http.webhooks.WebhookRoutes;
+import dev.gantry.server.http.schedules.ScheduleRoutes;
 import dev.gantry.server.http.workflows.WorkflowRoutes;
 import dev.gantry.server.maintenance.ServerMaintenance;
 import io.javalin.Javalin;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gantry's HTTP API on top of a {@link Gantry} instance: the routes below (jobs, batches,
- * workflows, event streams, the remote worker protocol, queues), API key checks, problem
+ * workflows, schedules, event streams, the remote worker protocol, queues), API key checks, problem
  * responses for every failure, Prometheus metrics, and (unless switched off) the maintenance
  * that stages delayed jobs and rescues expired leases.
  *
@@ -92,10 +95,13 @@ public final class GantryServer implements AutoCloseable {
   private final JobRoutes jobs;
   private final BatchRoutes batches;
   private final WorkflowRoutes workflows;
+  private final WebhookRoutes webhooks;
+  private final ScheduleRoutes schedules;
   private final JobEventStream events;
   private final BatchEventStream batchEvents;
   private final LeaseRoutes leases;
   private final QueueRoutes queues;
+  private final QueueLimitRoutes queueLimits;
   private final OpenApiRoute openApi = new OpenApiRoute();
   private final MetricsRoute metricsRoute;
   private final QueueDepthSampler queueDepths;
@@ -122,11 +128,14 @@ public final class GantryServer implements AutoCloseable {
     this.jobs = new JobRoutes(gantry, transaction, body, metrics, longRequests);
     this.batches = new BatchRoutes(gantry, body, metrics, transaction, longRequests);
     this.workflows = new WorkflowRoutes(gantry, body, metrics, transaction);
+    this.webhooks = new WebhookRoutes(gantry);
+    this.schedules = new ScheduleRoutes(gantry, body);
     this.events = new JobEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.batchEvents = new BatchEventStream(gantry, longRequests, settings.keepAliveInterval());
     this.leases = new LeaseRoutes(gantry, body, metrics, longRequests);
     metrics.gaugeEventStreams(() -> events.openStreams() + batchEvents.openStreams());
     this.queues = new QueueRoutes(gantry);
+    this.queueLimits = new QueueLimitRoutes(gantry, body);
     this.metricsRoute = new MetricsRoute(metrics);
     this.queueDepths = new QueueDepthSampler(gantry, metrics);
     this.maintenance = settings.maintenance() ? new ServerMaintenance(gantry, dataSource) : null;
@@ -161,6 +170,7 @@ public final class GantryServer implements AutoCloseable {
         Route.post("/v1/jobs/{id}/retry", admins, jobs::retry),
         Route.delete("/v1/jobs/{id}", admins, jobs::delete),
         Route.get("/v1/jobs/{id}/dependencies", readersAndWorkers, workflows::dependencies),
+        Route.get("/v1/jobs/{id}/webhooks", producers, webhooks::jobDeliveries),
         Route.post("/v1/batches", producers, batches::create),
         Route.get("/v1/batches/{id}", producers, batches::get),
         Route.get("/v1/batches/{id}/wait", producers, batches::await),
@@ -168,14 +178,24 @@ public final class GantryServer implements AutoCloseable {
         Route.post("/v1/batches/{id}/jobs", producers, batches::add),
         Route.post("/v1/batches/{id}/seal", producers, batches::seal),
         Route.post("/v1/batches/{id}/cancel", producers, batches::cancel),
+        Route.get("/v1/batches/{id}/webhooks", producers, webhooks::batchDeliveries),
         Route.post("/v1/workflows", producers, workflows::create),
         Route.get("/v1/workflows/{id}", producers, workflows::get),
         Route.post("/v1/workflows/{id}/cancel", producers, workflows::cancel),
+        Route.put("/v1/schedules/{name}", producers, schedules::define),
+        Route.get("/v1/schedules", producers, schedules::list),
+        Route.get("/v1/schedules/{name}", producers, schedules::get),
+        Route.post("/v1/schedules/{name}/pause", producers, schedules::pause),
+        Route.post("/v1/schedules/{name}/resume", producers, schedules::resume),
+        Route.delete("/v1/schedules/{name}", producers, schedules::delete),
         Route.post("/v1/claims", workers, leases::claim),
         Route.post("/v1/jobs/{id}/heartbeat", workers, leases::heartbeat),
         Route.post("/v1/jobs/{id}/complete", workers, leases::complete),
         Route.post("/v1/jobs/{id}/fail", workers, leases::fail),
-        Route.get("/v1/queues", adminsOfEveryTenant, queues::list));
+        Route.get("/v1/queues", adminsOfEveryTenant, queues::list),
+        Route.put("/v1/queues/{queue}/limits", adminsOfEveryTenant, queueLimits::put),
+        Route.get("/v1/queues/{queue}/limits", adminsOfEveryTenant, queueLimits::get),
+        Route.delete("/v1/queues/{queue}/limits", adminsOfEveryTenant, queueLimits::delete));
   }
 
   /**

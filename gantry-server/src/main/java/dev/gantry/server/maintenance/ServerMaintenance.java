@@ -3,6 +3,8 @@ package dev.gantry.server.maintenance;
 import dev.gantry.Gantry;
 import dev.gantry.GantryException;
 import dev.gantry.internal.Db;
+import dev.gantry.server.auth.KeyStore;
+import dev.gantry.server.auth.WebhookSecrets;
 import dev.gantry.server.database.ServerStatements;
 import dev.gantry.worker.Worker;
 import java.sql.PreparedStatement;
@@ -17,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The maintenance a server runs without job handlers of its own: a maintenance-only Gantry
  * worker node (no queues) stages due delayed and retrying jobs, rescues jobs whose lease expired
- * (remote workers' included) and prunes finished jobs, with gantry-core's default intervals; and
- * idempotency keys older than 24 hours are deleted here, every minute.
+ * (remote workers' included), prunes finished jobs and ticks schedules, with gantry-core's default
+ * intervals; and idempotency keys older than 24 hours are deleted here, every minute. The worker
+ * node also delivers the webhooks of jobs and batches enqueued over HTTP, each signed with its API
+ * key's webhook secret ({@link WebhookSecrets}), with the Gantry instance's webhook settings.
  */
 public final class ServerMaintenance implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerMaintenance.class);
@@ -28,6 +32,7 @@ public final class ServerMaintenance implements AutoCloseable {
   private final Gantry gantry;
   private final Db db;
   private final ServerStatements statements;
+  private final WebhookSecrets webhookSecrets;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("gantry-server-maintenance").factory());
   private Worker worker;
@@ -37,11 +42,12 @@ public final class ServerMaintenance implements AutoCloseable {
     this.gantry = gantry;
     this.db = new Db(dataSource);
     this.statements = new ServerStatements(gantry.schema());
+    this.webhookSecrets = new WebhookSecrets(new KeyStore(dataSource, gantry.schema()));
   }
 
   /** Starts the maintenance-only worker node and the idempotency key pruning. */
   public synchronized void start() {
-    worker = gantry.worker().start();
+    worker = gantry.worker().webhookSigningKeys(webhookSecrets).start();
     thread.scheduleWithFixedDelay(this::pruneQuietly, IDEMPOTENCY_PRUNE_INTERVAL.toMillis(),
         IDEMPOTENCY_PRUNE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }

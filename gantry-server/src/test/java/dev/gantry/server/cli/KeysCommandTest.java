@@ -52,6 +52,36 @@ class KeysCommandTest {
   }
 
   @Test
+  void aKeysWebhookSecretIsShownAtCreationAgainByIdAndReplacedByRotate() throws Exception {
+    CliRun text = CliRun.onTestDatabase("keys", "create", "--name", "texts", "--role", "producer", "--schema", schema);
+    assertThat(text.out()).contains("Its webhook signing secret").containsPattern("whsec_[0-9A-Za-z]{43}");
+    CliRun created = CliRun.onTestDatabase("keys", "create", "--name", "hooks", "--role", "producer", "--json",
+        "--schema", schema);
+    JsonNode key = new ObjectMapper().readTree(created.out());
+    String secret = key.get("webhook_secret").asText();
+    assertThat(secret).matches("whsec_[0-9A-Za-z]{43}");
+
+    CliRun shown = CliRun.onTestDatabase("keys", "webhook-secret", key.get("id").asText(), "--schema", schema);
+    assertThat(shown.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(shown.out().lines().findFirst()).contains(secret);
+
+    CliRun rotated = CliRun.onTestDatabase("keys", "webhook-secret", key.get("uuid").asText(), "--rotate", "--json",
+        "--schema", schema);
+    assertThat(rotated.exitCode()).isEqualTo(ExitCodes.OK);
+    JsonNode after = new ObjectMapper().readTree(rotated.out());
+    assertThat(after.get("rotated").asBoolean()).isTrue();
+    assertThat(after.get("webhook_secret").asText()).matches("whsec_[0-9A-Za-z]{43}").isNotEqualTo(secret);
+    assertThat(new KeyStore(db.dataSource(), schema).webhookSecret(java.util.UUID.fromString(key.get("uuid").asText())))
+        .contains(after.get("webhook_secret").asText());
+
+    JsonNode list = new ObjectMapper().readTree(CliRun.onTestDatabase("keys", "list", "--json", "--schema", schema).out());
+    assertThat(list).allSatisfy(k -> assertThat(k.has("webhook_secret")).isFalse());
+    CliRun unknown = CliRun.onTestDatabase("keys", "webhook-secret", "a".repeat(26), "--schema", schema);
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unknown.err()).contains("no API key with id " + "a".repeat(26));
+  }
+
+  @Test
   void mistakesAreUsageErrorsOrOneLineFailures() {
     CliRun badRole = CliRun.onTestDatabase("keys", "create", "--name", "x", "--role", "root", "--schema", schema);
     assertThat(badRole.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -86,5 +86,11 @@ class ServerCommandTest {
         ServerCommand.DATABASE_TIMEOUT_VARIABLE, "11m"), "server");
     assertThat(badVariable.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(badVariable.err()).contains("GANTRY_DATABASE_TIMEOUT: connection timeout must be between 1s and 10m");
+
+    CliRun badHosts = CliRun.withEnvironment(Map.of("GANTRY_DATABASE_URL", TestDatabase.get().jdbcUrl(),
+        ServerCommand.WEBHOOK_HOSTS_VARIABLE, "hooks.example.com, https://hooks.example.com/in"), "server");
+    assertThat(badHosts.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badHosts.err()).contains("GANTRY_WEBHOOK_ALLOWED_HOSTS: webhook allowed host must be a host name,"
+        + " an IP address, *.domain or *, got: 'https://hooks.example.com/in'");
   }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AuthTest {
   private static final String JOB = "{\"kind\":\"email.send\"}";
+  private static final String SCHEDULE = "{\"cron\":\"0 3 * * *\",\"kind\":\"report.build\"}";
   private static final String WORKFLOW = "{\"steps\":[{\"step\":\"a\",\"kind\":\"k\"},"
       + "{\"step\":\"b\",\"kind\":\"k\",\"depends_on\":[\"a\"]}]}";
   private final TestServer t = TestServer.start();
@@ -28,6 +29,9 @@ class AuthTest {
         t.get("/v1/jobs", null), t.get("/v1/jobs/" + id, null), t.get("/v1/jobs/" + id + "/wait?timeout=0s", null),
         t.post("/v1/jobs/" + id + "/cancel", null, ""), t.post("/v1/jobs/" + id + "/retry", null, ""),
         t.delete("/v1/jobs/" + id, null), t.get("/v1/queues", null), t.get("/v1/jobs/" + id + "/events", null),
+        t.send(t.request("/v1/queues/q/limits", null).header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"concurrency\":1}"))),
+        t.get("/v1/queues/q/limits", null), t.delete("/v1/queues/q/limits", null),
         t.post("/v1/claims", null, "{\"queues\":[\"default\"]}"),
         t.post("/v1/jobs/" + id + "/heartbeat", null, "{}"), t.post("/v1/jobs/" + id + "/complete", null, "{}"),
         t.post("/v1/jobs/" + id + "/fail", null, "{}"),
@@ -37,7 +41,10 @@ class AuthTest {
         t.post("/v1/batches/" + id + "/seal", null, ""), t.post("/v1/batches/" + id + "/cancel", null, ""),
         t.get("/v1/batches/" + id + "/wait?timeout=0s", null), t.get("/v1/jobs/" + id + "/dependencies", null),
         t.post("/v1/workflows", null, WORKFLOW), t.get("/v1/workflows/" + id, null),
-        t.post("/v1/workflows/" + id + "/cancel", null, "")}) {
+        t.post("/v1/workflows/" + id + "/cancel", null, ""), t.get("/v1/jobs/" + id + "/webhooks", null),
+        t.get("/v1/batches/" + id + "/webhooks", null), putSchedule("nightly", null), t.get("/v1/schedules", null),
+        t.get("/v1/schedules/nightly", null), t.post("/v1/schedules/nightly/pause", null, ""),
+        t.post("/v1/schedules/nightly/resume", null, ""), t.delete("/v1/schedules/nightly", null)}) {
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"gantry\"");
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
@@ -77,7 +84,8 @@ class AuthTest {
     assertThat(t.post("/v1/jobs/" + id + "/cancel", t.producer, "").status()).isEqualTo(200);
 
     for (Reply r : new Reply[] {t.post("/v1/jobs/" + id + "/retry", t.producer, ""), t.delete("/v1/jobs/" + id, t.producer),
-        t.get("/v1/queues", t.producer)}) {
+        t.get("/v1/queues", t.producer), t.get("/v1/queues/default/limits", t.producer),
+        t.delete("/v1/queues/default/limits", t.producer)}) {
       assertThat(r.status()).isEqualTo(403);
       assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:forbidden");
       assertThat(r.json().get("detail").asText()).contains("has role producer").contains("needs a key with role admin");
@@ -129,11 +137,57 @@ class AuthTest {
   }
 
   @Test
+  void webhookDeliveriesAreReadByProducersAndAdminsButNotWorkers() {
+    String job = t.post("/v1/jobs", t.producer, JOB).json().get("id").asText();
+    String batch = t.post("/v1/batches", t.producer, "{\"jobs\":[" + JOB + "]}").json().get("id").asText();
+
+    for (String key : new String[] {t.producer, t.admin}) {
+      assertThat(t.get("/v1/jobs/" + job + "/webhooks", key).status()).isEqualTo(200);
+      assertThat(t.get("/v1/batches/" + batch + "/webhooks", key).status()).isEqualTo(200);
+    }
+    for (Reply r : new Reply[] {t.get("/v1/jobs/" + job + "/webhooks", t.worker),
+        t.get("/v1/batches/" + batch + "/webhooks", t.worker)}) {
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(r.json().get("detail").asText()).contains("has role worker").contains("needs a key with role producer or admin");
+    }
+  }
+
+  private Reply putSchedule(String name, String key) {
+    return t.send(t.request("/v1/schedules/" + name, key).header("Content-Type", "application/json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(SCHEDULE)));
+  }
+
+  @Test
+  void schedulesAreForProducersAndAdminsButNotWorkers() {
+    for (String key : new String[] {t.producer, t.admin}) {
+      String name = key.equals(t.producer) ? "by-producer" : "by-admin";
+      assertThat(putSchedule(name, key).status()).isEqualTo(201);
+      assertThat(t.get("/v1/schedules", key).status()).isEqualTo(200);
+      assertThat(t.get("/v1/schedules/" + name, key).status()).isEqualTo(200);
+      assertThat(t.post("/v1/schedules/" + name + "/pause", key, "").status()).isEqualTo(200);
+      assertThat(t.post("/v1/schedules/" + name + "/resume", key, "").status()).isEqualTo(200);
+      assertThat(t.delete("/v1/schedules/" + name, key).status()).isEqualTo(204);
+    }
+    assertThat(putSchedule("kept", t.producer).status()).isEqualTo(201);
+    for (Reply r : new Reply[] {putSchedule("kept", t.worker), t.get("/v1/schedules", t.worker),
+        t.get("/v1/schedules/kept", t.worker), t.post("/v1/schedules/kept/pause", t.worker, ""),
+        t.post("/v1/schedules/kept/resume", t.worker, ""), t.delete("/v1/schedules/kept", t.worker)}) {
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(r.json().get("detail").asText()).contains("has role worker").contains("needs a key with role producer or admin");
+    }
+    assertThat(t.gantry.schedules().get("kept").orElseThrow().paused()).isFalse();
+  }
+
+  @Test
   void adminsMayDoEverything() {
     EnqueueResult job = t.gantry.enqueue("k", null);
     String id = job.id().toString();
     assertThat(t.post("/v1/jobs", t.admin, JOB).status()).isEqualTo(201);
     assertThat(t.get("/v1/queues", t.admin).status()).isEqualTo(200);
+    assertThat(t.send(t.request("/v1/queues/default/limits", t.admin).header("Content-Type", "application/json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"concurrency\":1}"))).status()).isEqualTo(200);
+    assertThat(t.get("/v1/queues/default/limits", t.admin).status()).isEqualTo(200);
+    assertThat(t.delete("/v1/queues/default/limits", t.admin).status()).isEqualTo(204);
     assertThat(t.post("/v1/jobs/" + id + "/cancel", t.admin, "").status()).isEqualTo(200);
     assertThat(t.post("/v1/jobs/" + id + "/retry", t.admin, "").status()).isEqualTo(200);
     assertThat(t.delete("/v1/jobs/" + id, t.admin).status()).isEqualTo(204);

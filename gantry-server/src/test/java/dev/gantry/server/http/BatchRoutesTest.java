@@ -447,7 +447,7 @@ class BatchRoutesTest {
         "tenant: must be a string, got an integer",
         "metadata: must be a JSON object, got a string",
         "colour: is not a known field; known fields are jobs, sealed, tenant, metadata, on_success, on_failure,"
-            + " on_complete",
+            + " on_complete, webhook_url",
         "jobs[1].priority: must be an integer, got a string",
         "on_success.delay: " + callbackFields,
         "on_success.tags: " + callbackFields,

@@ -87,7 +87,7 @@ class EnqueueRoutesTest {
         .containsExactlyInAnyOrder(
             "jobs[3].priority: must be an integer, got a string",
             "jobs[4].colour: is not a known field; known fields are kind, args, queue, priority, delay, run_at,"
-                + " max_attempts, timeout, unique_key, tags, metadata, tenant",
+                + " max_attempts, timeout, unique_key, tags, metadata, tenant, webhook_url",
             "jobs[4].kind: kind must be 1 to 200 characters of letters, digits, '_', '.', ':', '/' or '-', got: also bad");
     assertThat(jobCount()).isZero();
   }

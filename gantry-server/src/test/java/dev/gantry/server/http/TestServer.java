@@ -40,7 +40,12 @@ final class TestServer implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestServer(DataSource dataSource, UnaryOperator<ServerSettings> settings) {
-    gantry = Gantry.builder(dataSource).schema(schema).listener(metrics.jobListener()).build();
+    this(dataSource, settings, b -> b);
+  }
+
+  private TestServer(DataSource dataSource, UnaryOperator<ServerSettings> settings,
+      UnaryOperator<Gantry.Builder> gantrySettings) {
+    gantry = gantrySettings.apply(Gantry.builder(dataSource).schema(schema).listener(metrics.jobListener())).build();
     keys = new KeyStore(dataSource, schema);
     admin = keys.create("test admin", Role.ADMIN, null).token();
     producer = keys.create("test producer", Role.PRODUCER, null).token();
@@ -58,6 +63,11 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(DataSource dataSource, UnaryOperator<ServerSettings> settings) {
     return new TestServer(dataSource, settings);
+  }
+
+  /** A server whose Gantry instance is built with these settings too (webhooks, say). */
+  static TestServer withGantry(UnaryOperator<Gantry.Builder> gantrySettings) {
+    return new TestServer(TestDatabase.get().dataSource(), s -> s, gantrySettings);
   }
 
   /** A new API key's token. */

@@ -324,11 +324,11 @@ class WorkflowRoutesTest {
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.json().get("type").asText()).isEqualTo("urn:gantry:problem:validation");
     String stepFields = "is not a known field; known fields are step, kind, args, queue, priority, delay, run_at,"
-        + " max_attempts, timeout, tags, metadata, tenant, depends_on";
+        + " max_attempts, timeout, tags, metadata, tenant, webhook_url, depends_on";
     assertThat(errors(r)).containsExactlyInAnyOrder(
         "name: must be 1 to 200 characters and not blank; leave it out for none",
         "colour: is not a known field; known fields are name, steps, tenant, metadata, on_success, on_failure,"
-            + " on_complete",
+            + " on_complete, webhook_url",
         "metadata: must be a JSON object, got an array",
         "tenant: must be a string, got an integer",
         "on_success.tags: is not a known field; known fields are kind, args, queue, priority, max_attempts, timeout,"

@@ -8,6 +8,7 @@ import dev.gantry.server.http.FieldError;
 import dev.gantry.server.http.JsonFields;
 import dev.gantry.server.http.Problems;
 import dev.gantry.server.http.jobs.EnqueueRequests;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,10 @@ public final class BatchRequests {
    * @param metadata the batch's metadata, JSON values as they are
    * @param onSuccess callbacks, or null
    * @param sealed false to open a batch that jobs are added to later
+   * @param webhookUrl called once the batch has finished, or null
    */
   public record Creation(List<JobRequest> jobs, String tenant, Map<String, Object> metadata, JobRequest onSuccess,
-      JobRequest onFailure, JobRequest onComplete, boolean sealed) {}
+      JobRequest onFailure, JobRequest onComplete, boolean sealed, URI webhookUrl) {}
 
   /**
    * The batch of a {@code POST /v1/batches} body.
@@ -51,6 +53,7 @@ public final class BatchRequests {
     JsonNode onSuccess = f.optionalValue("on_success");
     JsonNode onFailure = f.optionalValue("on_failure");
     JsonNode onComplete = f.optionalValue("on_complete");
+    URI webhookUrl = EnqueueRequests.webhookUrl(f, f.optionalString("webhook_url"));
     f.finish();
 
     // A sealed batch is its jobs, so it needs some; an open one may start empty.
@@ -69,7 +72,7 @@ public final class BatchRequests {
       throw Problems.invalid(errors);
     }
     return new Creation(jobs, settings.tenant(), settings.metadata(), settings.onSuccess(), settings.onFailure(),
-        settings.onComplete(), sealedField == null || sealedField);
+        settings.onComplete(), sealedField == null || sealedField, webhookUrl);
   }
 
   /**

@@ -28,6 +28,7 @@ import dev.gantry.server.http.jobs.IdempotentTransaction.Reply;
 import dev.gantry.server.http.jobs.IdempotentTransaction.Written;
 import dev.gantry.server.http.jobs.JobRoutes;
 import dev.gantry.server.http.metrics.ServerMetrics;
+import dev.gantry.server.http.webhooks.CallerWebhooks;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class BatchRoutes {
   private final ServerMetrics metrics;
   private final IdempotentTransaction transaction;
   private final LongRequests longRequests;
+  private final CallerWebhooks webhooks;
 
   /** @param transaction where batches are made with their idempotency keys */
   public BatchRoutes(Gantry gantry, RequestBody body, ServerMetrics metrics, IdempotentTransaction transaction,
@@ -59,6 +61,7 @@ public final class BatchRoutes {
     this.metrics = metrics;
     this.transaction = transaction;
     this.longRequests = longRequests;
+    this.webhooks = new CallerWebhooks(gantry);
   }
 
   /**
@@ -74,10 +77,12 @@ public final class BatchRoutes {
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
     String batchTenant = MemberTenants.of(caller, request.tenant(), "batches");
-    List<JobRequest> members = CallerJobs.of(gantry, caller).stamp(request.jobs(), i -> "jobs[" + i + "].tenant");
+    List<JobRequest> members = webhooks.sign(caller,
+        CallerJobs.of(gantry, caller).stamp(request.jobs(), i -> "jobs[" + i + "].tenant"),
+        i -> "jobs[" + i + "].webhook_url");
     MemberTenants.require(members, batchTenant, "batch", "jobs");
     BatchOptions options = new BatchOptions(batchTenant, request.metadata(), request.onSuccess(), request.onFailure(),
-        request.onComplete());
+        request.onComplete(), webhooks.sign(caller, request.webhookUrl()));
     Batches batches = batchesOf(caller);
     Written<BatchResult> done;
     try {
@@ -130,7 +135,8 @@ public final class BatchRoutes {
     UUID id = pathId(ctx);
     List<JobRequest> requests = EnqueueRequests.batch(body.json(ctx).value());
     ApiKey caller = Authenticator.caller(ctx);
-    List<JobRequest> members = CallerJobs.of(gantry, caller).stamp(requests, i -> "jobs[" + i + "].tenant");
+    List<JobRequest> members = webhooks.sign(caller,
+        CallerJobs.of(gantry, caller).stamp(requests, i -> "jobs[" + i + "].tenant"), i -> "jobs[" + i + "].webhook_url");
     Batches batches = batchesOf(caller);
     MemberTenants.require(members, read(batches, id).tenant(), "batch", "jobs");
     List<EnqueueResult> results;

@@ -7,6 +7,9 @@ import dev.gantry.enqueue.JobRequest;
 import dev.gantry.server.http.FieldError;
 import dev.gantry.server.http.JsonFields;
 import dev.gantry.server.http.Problems;
+import dev.gantry.webhook.Webhook;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +26,9 @@ import java.util.Map;
  *
  * <p>Durations ({@code delay}, {@code timeout}) are ISO-8601 strings such as {@code PT30S}:
  * self-describing, where a bare number would leave the unit to guess.
+ *
+ * <p>A {@code webhook_url} is checked for its form here; whether its host is allowed, and which
+ * key signs it, is {@link dev.gantry.server.http.webhooks.CallerWebhooks}'s decision.
  */
 public final class EnqueueRequests {
   public static final int MAX_BATCH = 1000;
@@ -94,7 +100,8 @@ public final class EnqueueRequests {
 
   /**
    * A batch's callback job ({@code on_success}, ...): a job body without the fields a callback
-   * cannot have ({@code delay}, {@code run_at}, {@code unique_key}, {@code tags}, {@code tenant}),
+   * cannot have ({@code delay}, {@code run_at}, {@code unique_key}, {@code tags}, {@code tenant},
+   * {@code webhook_url}),
    * which are refused as unknown. It is enqueued once, when the batch finishes, in the batch's
    * tenant.
    *
@@ -151,6 +158,7 @@ public final class EnqueueRequests {
         t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
     ObjectNode metadata = f.optionalObject("metadata");
     String tenant = callback ? null : f.optionalString("tenant");
+    URI webhook = callback ? null : webhookUrl(f, f.optionalString("webhook_url"));
 
     if (kind != null) {
       checked(f, "kind", () -> JobRequest.of(kind, null));
@@ -207,7 +215,28 @@ public final class EnqueueRequests {
     if (tenant != null) {
       options = options.withTenant(tenant);
     }
+    if (webhook != null) {
+      options = options.withWebhook(webhook);
+    }
     return new JobRequest(kind, args == null ? null : args, options);
+  }
+
+  /**
+   * A {@code webhook_url} field's value as a URL, checked for its form ({@link Webhook#requireUrl});
+   * null when absent or wrong (then with an error naming the field).
+   */
+  public static URI webhookUrl(JsonFields f, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Webhook.requireUrl(new URI(text));
+    } catch (URISyntaxException e) {
+      f.reject("webhook_url", "must be an absolute http or https URL, got one that is not a URL: " + e.getReason());
+    } catch (IllegalArgumentException e) {
+      f.reject("webhook_url", e.getMessage().replaceFirst("^webhook_url ", ""));
+    }
+    return null;
   }
 
   /** Runs one of Gantry's own checks and records its message against the field. */

@@ -26,6 +26,7 @@ import dev.gantry.server.http.Responses;
 import dev.gantry.server.http.auth.Authenticator;
 import dev.gantry.server.http.jobs.IdempotentTransaction.Reply;
 import dev.gantry.server.http.metrics.ServerMetrics;
+import dev.gantry.server.http.webhooks.CallerWebhooks;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class JobRoutes {
   private final RequestBody body;
   private final Enqueuer enqueuer;
   private final LongRequests longRequests;
+  private final CallerWebhooks webhooks;
 
   /** @param transaction where enqueues run with their idempotency keys */
   public JobRoutes(Gantry gantry, IdempotentTransaction transaction, RequestBody body, ServerMetrics metrics,
@@ -67,6 +69,7 @@ public final class JobRoutes {
     this.body = body;
     this.enqueuer = new Enqueuer(gantry, transaction, metrics);
     this.longRequests = longRequests;
+    this.webhooks = new CallerWebhooks(gantry);
   }
 
   /** {@code POST /v1/jobs}: 201 with the new job, or 200 with the unfinished job that holds the same unique key. */
@@ -74,7 +77,8 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    List<JobRequest> request = jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())), i -> "tenant");
+    List<JobRequest> request = webhooks.sign(caller,
+        jobsOf(caller).stamp(List.of(EnqueueRequests.one(json.value())), i -> "tenant"), i -> "webhook_url");
     enqueuer.enqueue(caller, key, request, done -> {
       EnqueueResult result = done.results().get(0);
       ObjectNode view = JobView.of(done.jobs().get(0), seesStackTraces(caller));
@@ -88,7 +92,9 @@ public final class JobRoutes {
     RequestBody.Json json = body.json(ctx);
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
-    List<JobRequest> requests = jobsOf(caller).stamp(EnqueueRequests.batch(json.value()), i -> "jobs[" + i + "].tenant");
+    List<JobRequest> requests = webhooks.sign(caller,
+        jobsOf(caller).stamp(EnqueueRequests.batch(json.value()), i -> "jobs[" + i + "].tenant"),
+        i -> "jobs[" + i + "].webhook_url");
     enqueuer.enqueue(caller, key, requests, done -> {
       ObjectNode response = ApiJson.object();
       ArrayNode jobs = response.putArray("jobs");

@@ -56,6 +56,7 @@ public final class JobView {
     o.put("worker_id", job.workerId());
     o.put("tenant", job.tenant());
     o.put("batch_id", job.batchId() == null ? null : job.batchId().toString());
+    o.put("webhook_url", job.webhookUrl() == null ? null : job.webhookUrl().toString());
     o.put("created_at", text(job.createdAt()));
     o.put("scheduled_at", text(job.scheduledAt()));
     o.put("attempted_at", text(job.attemptedAt()));

@@ -11,6 +11,7 @@ import dev.gantry.server.http.jobs.EnqueueRequests;
 import dev.gantry.workflow.Dependency;
 import dev.gantry.workflow.OnFailure;
 import dev.gantry.workflow.WorkflowStep;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,9 +39,10 @@ public final class WorkflowRequests {
    * @param tenant the workflow's tenant as the body names it, or null
    * @param metadata the workflow's metadata, JSON values as they are
    * @param onSuccess callbacks, or null
+   * @param webhookUrl called once the workflow has finished, or null
    */
   public record Creation(String name, List<WorkflowStep> steps, String tenant, Map<String, Object> metadata,
-      JobRequest onSuccess, JobRequest onFailure, JobRequest onComplete) {}
+      JobRequest onSuccess, JobRequest onFailure, JobRequest onComplete, URI webhookUrl) {}
 
   /**
    * The workflow of a {@code POST /v1/workflows} body.
@@ -58,6 +60,7 @@ public final class WorkflowRequests {
     JsonNode onSuccess = f.optionalValue("on_success");
     JsonNode onFailure = f.optionalValue("on_failure");
     JsonNode onComplete = f.optionalValue("on_complete");
+    URI webhookUrl = EnqueueRequests.webhookUrl(f, f.optionalString("webhook_url"));
     f.finish();
 
     if (name != null && (name.isBlank() || name.length() > MAX_NAME)) {
@@ -70,7 +73,7 @@ public final class WorkflowRequests {
       throw Problems.invalid(errors);
     }
     return new Creation(name, steps, settings.tenant(), settings.metadata(), settings.onSuccess(),
-        settings.onFailure(), settings.onComplete());
+        settings.onFailure(), settings.onComplete(), webhookUrl);
   }
 
   /** The steps of the array at {@code path}, 1 to {@link EnqueueRequests#MAX_BATCH}; empty when there were mistakes. */

@@ -22,6 +22,7 @@ import dev.gantry.server.http.jobs.IdempotentTransaction.Reply;
 import dev.gantry.server.http.jobs.IdempotentTransaction.Written;
 import dev.gantry.server.http.jobs.JobRoutes;
 import dev.gantry.server.http.metrics.ServerMetrics;
+import dev.gantry.server.http.webhooks.CallerWebhooks;
 import dev.gantry.workflow.Dependency;
 import dev.gantry.workflow.Workflow;
 import dev.gantry.workflow.WorkflowGraph;
@@ -54,6 +55,7 @@ public final class WorkflowRoutes {
   private final RequestBody body;
   private final ServerMetrics metrics;
   private final IdempotentTransaction transaction;
+  private final CallerWebhooks webhooks;
 
   /** @param transaction where workflows are enqueued with their idempotency keys */
   public WorkflowRoutes(Gantry gantry, RequestBody body, ServerMetrics metrics, IdempotentTransaction transaction) {
@@ -61,6 +63,7 @@ public final class WorkflowRoutes {
     this.body = body;
     this.metrics = metrics;
     this.transaction = transaction;
+    this.webhooks = new CallerWebhooks(gantry);
   }
 
   /**
@@ -76,8 +79,9 @@ public final class WorkflowRoutes {
     ApiKey caller = Authenticator.caller(ctx);
     IdempotencyKey key = IdempotencyKey.of(ctx.header(IdempotencyKey.HEADER), "POST", ctx.path(), json.bytes());
     String tenant = MemberTenants.of(caller, request.tenant(), "workflows");
-    List<JobRequest> jobs = CallerJobs.of(gantry, caller)
-        .stamp(request.steps().stream().map(WorkflowStep::job).toList(), i -> "steps[" + i + "].tenant");
+    List<JobRequest> jobs = webhooks.sign(caller, CallerJobs.of(gantry, caller)
+        .stamp(request.steps().stream().map(WorkflowStep::job).toList(), i -> "steps[" + i + "].tenant"),
+        i -> "steps[" + i + "].webhook_url");
     MemberTenants.require(jobs, tenant, "workflow", "steps");
     List<WorkflowStep> steps = new ArrayList<>(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
@@ -85,7 +89,7 @@ public final class WorkflowRoutes {
       steps.add(new WorkflowStep(asked.name(), jobs.get(i), asked.dependsOn()));
     }
     Workflow workflow = new Workflow(request.name(), steps, new BatchOptions(tenant, request.metadata(),
-        request.onSuccess(), request.onFailure(), request.onComplete()));
+        request.onSuccess(), request.onFailure(), request.onComplete(), webhooks.sign(caller, request.webhookUrl())));
     Workflows workflows = workflowsOf(caller);
     Written<WorkflowResult> done;
     try {

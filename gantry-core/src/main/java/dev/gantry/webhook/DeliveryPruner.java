@@ -1,0 +1,45 @@
+package dev.gantry.webhook;
+
+import dev.gantry.internal.Db;
+import dev.gantry.internal.Sql;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+
+/**
+ * Deletes delivered and dead webhook deliveries older than their retention, in small batches (one
+ * short statement each). Pending ones are kept however old: they are still to be delivered.
+ */
+public final class DeliveryPruner {
+  private final Db db;
+  private final Sql sql;
+  private final Duration retention;
+  private final int batchSize;
+  private final int maxBatchesPerRun;
+
+  public DeliveryPruner(Db db, Sql sql, Duration retention, int batchSize, int maxBatchesPerRun) {
+    this.db = db;
+    this.sql = sql;
+    this.retention = retention;
+    this.batchSize = batchSize;
+    this.maxBatchesPerRun = maxBatchesPerRun;
+  }
+
+  /** Deletes what is due, at most {@code maxBatchesPerRun} batches; returns how many rows. */
+  public int run() {
+    int total = 0;
+    for (int batch = 0; batch < maxBatchesPerRun; batch++) {
+      int deleted = db.run("pruning webhook deliveries", c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.get("webhook_prune"))) {
+          ps.setLong(1, retention.toMillis());
+          ps.setInt(2, batchSize);
+          return ps.executeUpdate();
+        }
+      });
+      total += deleted;
+      if (deleted < batchSize) {
+        break;
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,4 @@
+-- Deletes a schedule; the jobs it enqueued stay.
+DELETE FROM ${schema}.schedules
+WHERE coalesce(tenant, '') = ? AND name = ?
+RETURNING name

@@ -1,0 +1,6 @@
+-- Every schedule, or one tenant's, by tenant (none first) and name.
+SELECT tenant, name, cron, time_zone, kind, args, queue, priority, max_attempts, timeout_ms, tags, metadata, missed,
+       grace_ms, paused_at, next_run_at, last_run_at, last_job_id, created_at, updated_at
+FROM ${schema}.schedules
+WHERE (?::text IS NULL OR tenant = ?)
+ORDER BY tenant NULLS FIRST, name
