@@ -123,14 +123,34 @@ public final class EnqueueRequests {
     return fields(step, errors, Form.STEP);
   }
 
+  /**
+   * The job a schedule enqueues at each tick, read from {@code schedule}: kind, args, queue,
+   * priority, max attempts, timeout, tags and metadata (no delay, run time, unique key, tenant or
+   * webhook: a tick decides the time, the schedule the tenant). The schedule's own fields are the
+   * caller's to read from the same {@code schedule}, whose {@link JsonFields#finish()} then refuses
+   * every field neither read.
+   *
+   * @return the job, or null when there were mistakes (added to {@code errors})
+   */
+  public static JobRequest scheduleJob(JsonFields schedule, List<FieldError> errors) {
+    return fields(schedule, errors, Form.SCHEDULE);
+  }
+
   /** Which of a job body's optional fields an object may have. */
   private enum Form {
     /** Every one: {@code POST /v1/jobs}, and the jobs of a batch. */
     JOB,
     /** All but {@code unique_key}. */
     STEP,
+    /** Queue, priority, max attempts, timeout, tags and metadata. */
+    SCHEDULE,
     /** Queue, priority, max attempts, timeout and metadata only. */
-    CALLBACK
+    CALLBACK;
+
+    /** May it have a delay or run time, a tenant and a webhook: is it a job enqueued on its own. */
+    boolean enqueuedAsIs() {
+      return this == JOB || this == STEP;
+    }
   }
 
   private static JobRequest read(String path, JsonNode node, List<FieldError> errors, Form form) {
@@ -144,21 +164,21 @@ public final class EnqueueRequests {
   /** The job of {@code f}'s fields, or null when there were mistakes; unknown fields are the caller's to refuse. */
   private static JobRequest fields(JsonFields f, List<FieldError> errors, Form form) {
     int before = errors.size();
-    boolean callback = form == Form.CALLBACK;
+    boolean asIs = form.enqueuedAsIs();
     String kind = f.requiredString("kind");
     ObjectNode args = f.optionalObject("args");
     String queue = f.optionalString("queue");
     Integer priority = f.optionalInt("priority", -100, 100);
-    Duration delay = callback ? null : f.optionalDuration("delay", Duration.ZERO, MAX_DELAY);
-    Instant runAt = callback ? null : f.optionalInstant("run_at");
+    Duration delay = asIs ? f.optionalDuration("delay", Duration.ZERO, MAX_DELAY) : null;
+    Instant runAt = asIs ? f.optionalInstant("run_at") : null;
     Integer maxAttempts = f.optionalInt("max_attempts", 1, MAX_ATTEMPTS);
     Duration timeout = f.optionalDuration("timeout", MIN_TIMEOUT, MAX_TIMEOUT);
     String uniqueKey = form == Form.JOB ? f.optionalString("unique_key") : null;
-    List<String> tags = callback ? null : f.optionalStrings("tags", MAX_TAGS,
+    List<String> tags = form == Form.CALLBACK ? null : f.optionalStrings("tags", MAX_TAGS,
         t -> t.isBlank() || t.length() > 200 ? "must be 1 to 200 characters and not blank" : null);
     ObjectNode metadata = f.optionalObject("metadata");
-    String tenant = callback ? null : f.optionalString("tenant");
-    URI webhook = callback ? null : webhookUrl(f, f.optionalString("webhook_url"));
+    String tenant = asIs ? f.optionalString("tenant") : null;
+    URI webhook = asIs ? webhookUrl(f, f.optionalString("webhook_url")) : null;
 
     if (kind != null) {
       checked(f, "kind", () -> JobRequest.of(kind, null));
