@@ -33,21 +33,13 @@ public final class Pruner {
     if (keep == null) {
       return 0;
     }
-    int total = 0;
-    for (int batch = 0; batch < maxBatchesPerRun; batch++) {
-      int deleted = db.run("pruning " + state + " jobs", c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.get("prune"))) {
-          ps.setString(1, state);
-          ps.setLong(2, keep.toMillis());
-          ps.setInt(3, batchSize);
-          return ps.executeUpdate();
-        }
-      });
-      total += deleted;
-      if (deleted < batchSize) {
-        break;
+    return BatchedDelete.repeat(db, state + " jobs", batchSize, maxBatchesPerRun, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.get("prune"))) {
+        ps.setString(1, state);
+        ps.setLong(2, keep.toMillis());
+        ps.setInt(3, batchSize);
+        return ps.executeUpdate();
       }
-    }
-    return total;
+    });
   }
 }

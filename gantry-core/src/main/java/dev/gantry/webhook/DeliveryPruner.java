@@ -2,6 +2,7 @@ package dev.gantry.webhook;
 
 import dev.gantry.internal.Db;
 import dev.gantry.internal.Sql;
+import dev.gantry.maintenance.BatchedDelete;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 
@@ -26,20 +27,12 @@ public final class DeliveryPruner {
 
   /** Deletes what is due, at most {@code maxBatchesPerRun} batches; returns how many rows. */
   public int run() {
-    int total = 0;
-    for (int batch = 0; batch < maxBatchesPerRun; batch++) {
-      int deleted = db.run("pruning webhook deliveries", c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.get("webhook_prune"))) {
-          ps.setLong(1, retention.toMillis());
-          ps.setInt(2, batchSize);
-          return ps.executeUpdate();
-        }
-      });
-      total += deleted;
-      if (deleted < batchSize) {
-        break;
+    return BatchedDelete.repeat(db, "webhook deliveries", batchSize, maxBatchesPerRun, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.get("webhook_prune"))) {
+        ps.setLong(1, retention.toMillis());
+        ps.setInt(2, batchSize);
+        return ps.executeUpdate();
       }
-    }
-    return total;
+    });
   }
 }
