@@ -114,8 +114,11 @@ public final class ServerMetrics {
 
   /** Reports {@code open} as the number of open event streams ({@code gantry_http_event_streams}). */
   public void gaugeEventStreams(IntSupplier open) {
+    // Held strongly: Micrometer keeps a gauge's object weakly by default, and the caller's supplier
+    // (a lambda nobody else holds) was collected at the first GC, after which the gauge read NaN.
     Gauge.builder("gantry.http.event.streams", open, o -> o.getAsInt())
         .description("Open event streams (GET /v1/jobs/{id}/events and /v1/batches/{id}/events), each holding one watch")
+        .strongReference(true)
         .register(registry);
   }
 
